@@ -1,0 +1,48 @@
+"""Retenção: the retention team's case form, backed by a shared spreadsheet."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+import sheets
+import views
+
+DEFAULTS = {
+    "RETENCAO_WORKBOOK": "",
+    "RETENCAO_WORKSHEET": "Casos",
+    "RETENCAO_TIMEZONE": "America/Sao_Paulo",
+    "RETENCAO_PAGE_SIZE": 25,
+    "WTF_I18N_ENABLED": False,
+}
+ENVIRONMENT_SETTINGS = (
+    "SECRET_KEY",
+    "RETENCAO_WORKBOOK",
+    "RETENCAO_WORKSHEET",
+    "RETENCAO_TIMEZONE",
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from the environment, or from ``test_config`` in tests."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_mapping({k: os.environ[k] for k in ENVIRONMENT_SETTINGS if k in os.environ})
+    else:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path) / "secret_key")
+    sheets.init_app(app)
+    views.init_app(app)
+    return app
+
+
+def _instance_secret_key(path: Path) -> str:
+    """A random key kept in the instance folder, so sessions survive a restart."""
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""WTForms forms: pt-BR input -> validated Case, and Case -> form for editing."""

@@ -1,0 +1,113 @@
+"""Form fields for pt-BR input: dates dd/mm/aaaa, integers 1.971, money R$ 1.234,56."""
+
+from collections.abc import Callable
+
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError
+from wtforms.validators import Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from retention import documents, ptbr
+from sheets.columns import CELL_TEXT_LIMIT
+
+
+def clean_text(value: str | None) -> str:
+    """Browser line endings to ``\\n`` and surrounding blanks removed."""
+    return (value or "").replace("\r\n", "\n").strip()
+
+
+class ParsedField(StringField):
+    """A text input whose value is parsed into a Python value; None when left blank."""
+
+    parse: Callable[[str], object] = staticmethod(str)
+    show: Callable[[object], str] = staticmethod(str)
+    blank: Callable[[str], bool] = staticmethod(lambda text: text.strip() in ("", "-"))
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if valuelist and not self.blank(valuelist[0]):
+            self.data = self.parse(valuelist[0])
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else self.show(self.data)
+
+
+class DateField(ParsedField):
+    """``dd/mm/aaaa``."""
+
+    parse = staticmethod(ptbr.parse_date)
+    show = staticmethod(ptbr.format_date)
+
+
+class DateTimeField(ParsedField):
+    """``dd/mm/aaaa hh:mm``."""
+
+    parse = staticmethod(ptbr.parse_datetime)
+    show = staticmethod(ptbr.format_datetime)
+
+
+class IntegerField(ParsedField):
+    """A whole number, with or without thousands dots: ``1.971``."""
+
+    parse = staticmethod(ptbr.parse_int)
+    show = staticmethod(ptbr.format_int)
+
+
+class DecimalField(ParsedField):
+    """A decimal or money amount: ``0,30``, ``R$ 1.234,56``; ``R$ -`` means no value."""
+
+    parse = staticmethod(ptbr.parse_decimal)
+    show = staticmethod(ptbr.format_decimal_input)
+    blank = staticmethod(ptbr.is_empty_amount)
+
+
+class DocumentField(StringField):
+    """CPF or CNPJ typed with or without punctuation; data holds only its characters."""
+
+    def __init__(self, *args, formatter: Callable[[str], str], **kwargs) -> None:
+        super().__init__(*args, filters=[documents.normalize], **kwargs)
+        self.formatter = formatter
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.formatter(self.data or "")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several options, one checkbox each."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class NotNegative:
+    """Reject a number below zero; a blank field passes."""
+
+    def __call__(self, _form, field) -> None:
+        if field.data is not None and field.data < 0:
+            raise ValidationError("Informe um valor igual ou maior que zero.")
+
+
+def select_field(label: str, options: list, *validators, **kwargs) -> SelectField:
+    """A dropdown whose blank first option is also its value when nothing was sent."""
+    return SelectField(label, list(validators), choices=options, default="", **kwargs)
+
+
+def text_field(label: str, *validators, **kwargs) -> StringField:
+    """A one-line text input within the sheet's cell limit."""
+    return StringField(label, [*validators, _cell_limit()], filters=[clean_text], **kwargs)
+
+
+def notes_field(label: str, *validators, **kwargs) -> TextAreaField:
+    """A multi-line text area (pasted WhatsApp transcripts) within the sheet's cell limit."""
+    return TextAreaField(label, [*validators, _cell_limit()], filters=[clean_text], **kwargs)
+
+
+def _cell_limit() -> Length:
+    return Length(
+        max=CELL_TEXT_LIMIT,
+        message=f"Texto longo demais: no máximo {ptbr.format_int(CELL_TEXT_LIMIT)} caracteres"
+        " por campo (divida entre os contatos, se preciso).",
+    )

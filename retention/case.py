@@ -1,0 +1,101 @@
+"""The retention case: one filled-in "Formulário - Processo de Retenção"."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from types import MappingProxyType
+
+from retention.choices import STATUS_OPEN
+
+CONTACT_SLOTS = 8
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One contact attempt (1º contato, 2º contato, ...)."""
+
+    day: date | None = None
+    channel: str = ""
+    notes: str = ""
+
+    def is_empty(self) -> bool:
+        """Whether nothing was recorded for this attempt."""
+        return self.day is None and not self.channel and not self.notes
+
+
+def _empty_contacts() -> tuple[Contact, ...]:
+    return tuple(Contact() for _ in range(CONTACT_SLOTS))
+
+
+@dataclass(frozen=True)
+class Case:
+    """Every field of the paper form, plus the case ID and who touched it when."""
+
+    case_id: str = ""
+    # Header: Colaborador, Data, Qtd CRO(s)
+    analyst: str = ""
+    form_date: date | None = None
+    cro_count: int | None = None
+    # Dentist
+    operator: str = ""
+    cro: str = ""
+    cro_uf: str = ""
+    dentist_name: str = ""
+    cnpj: str = ""
+    cpf: str = ""
+    inclusion_date: date | None = None
+    person_type: str = ""
+    requested_by: str = ""
+    protocol: str = ""
+    protocol_date: date | None = None
+    uf: str = ""
+    city: str = ""
+    lives: int | None = None
+    unique_cros: int | None = None
+    other_plans: str = ""
+    other_plans_which: str = ""
+    currency_value: Decimal | None = None
+    last_production: date | None = None
+    last_production_value: Decimal | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    status: str = STATUS_OPEN
+    contacts: tuple[Contact, ...] = field(default_factory=_empty_contacts)
+    areas: frozenset[str] = frozenset()
+    dentists_per_area: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    actions: frozenset[str] = frozenset()
+    actions_note: str = ""
+    reasons: frozenset[str] = frozenset()
+    reasons_note: str = ""
+    prints_in_protocol: bool = False
+    competitor_search: bool = False
+    protocol_needed: str = ""
+    responsible_sector: str = ""
+    final_message_at: datetime | None = None
+    final_message_from: str = ""
+    final_message_text: str = ""
+    general_notes: str = ""
+    analyst_signature: str = ""
+    supervisor: str = ""
+    # Bookkeeping, set by the case book
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    updated_by: str = ""
+
+    @property
+    def completion_days(self) -> int | None:
+        """Tempo finalização: days from Data início to Data final."""
+        if self.start_date is None or self.end_date is None:
+            return None
+        return (self.end_date - self.start_date).days
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the case is still Em andamento."""
+        return self.status == STATUS_OPEN
+
+    @property
+    def logged_contacts(self) -> list[tuple[int, Contact]]:
+        """The contact attempts that hold anything, numbered from 1 as on the paper."""
+        return [(n, c) for n, c in enumerate(self.contacts, start=1) if not c.is_empty()]

@@ -1,0 +1,41 @@
+"""Finding cases in the list: free-text search and the list's filters."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from retention.case import Case
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents, for matching what people type."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """What the case list was asked for; empty parts match everything."""
+
+    text: str = ""
+    status: str = ""
+    operator: str = ""
+    uf: str = ""
+
+    def matches(self, case: Case) -> bool:
+        """Whether ``case`` passes every filter and contains every word of ``text``."""
+        if self.status and case.status != self.status:
+            return False
+        if self.operator and fold(case.operator) != fold(self.operator):
+            return False
+        if self.uf and self.uf not in (case.uf, case.cro_uf):
+            return False
+        return all(_contains(case, word) for word in self.text.split())
+
+
+def _contains(case: Case, word: str) -> bool:
+    texts = (case.dentist_name, case.cro, case.protocol, case.case_id, case.cpf, case.cnpj)
+    if any(fold(word) in fold(text) for text in texts):
+        return True
+    digits = re.sub(r"[.\-/]", "", word).upper()
+    return bool(digits) and any(digits in doc for doc in (case.cpf, case.cnpj, case.cro))

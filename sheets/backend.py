@@ -1,0 +1,26 @@
+"""The storage interface every backend (local workbook, Google Sheets) implements."""
+
+from collections.abc import Callable
+from typing import Protocol
+
+from sheets.table import Table, Write
+
+Plan = Callable[[Table], Write | None]
+
+
+class Backend(Protocol):
+    """A sheet of cases: read it whole, or write to it from a fresh read."""
+
+    description: str
+
+    def read(self) -> Table:
+        """The whole table; may come from a cache that is known to be current."""
+        ...
+
+    def write(self, plan: Plan) -> None:
+        """Read the table afresh, ask ``plan`` what to write, and write it.
+
+        Rows are re-found and columns re-mapped by header on that fresh read. Headers the
+        write names but the sheet lacks are added after the last column.
+        """
+        ...

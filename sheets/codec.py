@@ -1,0 +1,183 @@
+"""Case <-> row values keyed by header, using the column list.
+
+Encoding gives Python values (str, int, Decimal, date, datetime, bool, None); each backend turns
+them into its own cells. Decoding is tolerant of what a person types into a cell by hand:
+``17/06/2025`` as text, ``1.971``, ``sim``, ``VERDADEIRO``, a date serial number.
+"""
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import MappingProxyType
+
+from retention import ptbr
+from retention.case import CONTACT_SLOTS, Case, Contact
+from sheets.columns import COLUMNS, MULTI_SEPARATOR, Column, Kind, Owner
+
+SERIAL_EPOCH = datetime(1899, 12, 30)
+_TRUE_WORDS = {"true", "verdadeiro", "sim", "s", "x", "1", "✓", "✔", "☑", "yes"}
+_EMPTY: dict[Kind, object] = {
+    Kind.TEXT: "",
+    Kind.CHOICE: "",
+    Kind.MULTI: frozenset(),
+    Kind.BOOL: False,
+}
+
+
+def encode(case: Case) -> dict[str, object]:
+    """Every column's value for ``case``, keyed by header; empty values are None."""
+    return {col.header: encode_value(col, col.value_of(case)) for col in COLUMNS}
+
+
+def encode_value(column: Column, value: object) -> object:
+    """One column's Python value as it goes into a cell; empty values are None."""
+    if column.kind is Kind.MULTI:
+        ordered = [c for c in column.choices if c in value]
+        ordered += sorted(value - set(column.choices))
+        return MULTI_SEPARATOR.join(ordered) or None
+    if value == "":
+        return None
+    return value
+
+
+def decode(values: Mapping[str, object]) -> Case:
+    """A Case from raw cell values keyed by header; unknown and derived headers are ignored."""
+    scalars: dict[str, object] = {}
+    contacts: list[dict[str, object]] = [{} for _ in range(CONTACT_SLOTS)]
+    flags: dict[str, set[str]] = {}
+    counts: dict[str, dict[str, object]] = {}
+    for col in COLUMNS:
+        if col.owner is Owner.DERIVED:
+            continue
+        value = parse_cell(col, values.get(col.header))
+        if col.part:
+            contacts[col.member][col.part] = value
+        elif col.member is None:
+            scalars[col.field] = value
+        elif col.kind is Kind.BOOL:
+            members = flags.setdefault(col.field, set())
+            if value:
+                members.add(col.member)
+        elif value is not None:
+            counts.setdefault(col.field, {})[col.member] = value
+    return Case(
+        **scalars,
+        contacts=tuple(Contact(**parts) for parts in contacts),
+        **{name: frozenset(members) for name, members in flags.items()},
+        **{name: MappingProxyType(found) for name, found in counts.items()},
+    )
+
+
+def parse_cell(column: Column, raw: object) -> object:
+    """The Python value of a cell, whatever a person typed into it; None if not understood."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return _EMPTY.get(column.kind)
+    try:
+        return _PARSERS[column.kind](column, raw)
+    except (ValueError, TypeError, ArithmeticError):
+        return _EMPTY.get(column.kind)
+
+
+def _text(_column: Column, raw: object) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime):
+        return ptbr.format_datetime(raw)
+    return str(raw).strip()
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def _canonical_choice(choices: tuple[str, ...], text: str) -> str:
+    folded = _fold(text)
+    return next((c for c in choices if _fold(c) == folded), text.strip())
+
+
+def _choice(column: Column, raw: object) -> str:
+    return _canonical_choice(column.choices, _text(column, raw))
+
+
+def _multi(column: Column, raw: object) -> frozenset[str]:
+    tokens = re.split(r"[;\n]", _text(column, raw))
+    return frozenset(_canonical_choice(column.choices, t) for t in tokens if t.strip())
+
+
+def _int(column: Column, raw: object) -> int:
+    if isinstance(raw, bool):
+        raise TypeError(raw)
+    if isinstance(raw, int | float | Decimal):
+        if raw != int(raw):
+            raise ValueError(raw)
+        return int(raw)
+    return ptbr.parse_int(_text(column, raw))
+
+
+def _decimal(column: Column, raw: object) -> Decimal:
+    if isinstance(raw, bool):
+        raise TypeError(raw)
+    if isinstance(raw, int | float | Decimal):
+        return Decimal(str(raw))
+    return ptbr.parse_decimal(_text(column, raw))
+
+
+def _datetime(column: Column, raw: object) -> datetime:
+    if isinstance(raw, datetime):
+        return raw.replace(microsecond=0)
+    if isinstance(raw, date):
+        return datetime(raw.year, raw.month, raw.day)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return SERIAL_EPOCH + timedelta(seconds=round(raw * 86400))
+    text = _text(column, raw)
+    try:
+        return ptbr.parse_datetime(text)
+    except ValueError:
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            day = ptbr.parse_date(text)
+            return datetime(day.year, day.month, day.day)
+
+
+def _date(column: Column, raw: object) -> date:
+    return _datetime(column, raw).date()
+
+
+def _bool(column: Column, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float):
+        return raw != 0
+    return _fold(_text(column, raw)) in _TRUE_WORDS
+
+
+_PARSERS = {
+    Kind.TEXT: _text,
+    Kind.CHOICE: _choice,
+    Kind.MULTI: _multi,
+    Kind.INT: _int,
+    Kind.DECIMAL: _decimal,
+    Kind.MONEY: _decimal,
+    Kind.DATE: _date,
+    Kind.DATETIME: _datetime,
+    Kind.BOOL: _bool,
+}
+
+
+def canonical(value: object) -> str:
+    """A stable text for comparing two values of a column (empty values compare equal)."""
+    if value is None or value is False or value == "" or value == frozenset():
+        return ""
+    if value is True:
+        return "TRUE"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, frozenset):
+        return MULTI_SEPARATOR.join(sorted(value))
+    return str(value)

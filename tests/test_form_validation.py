@@ -1,0 +1,159 @@
+"""Each validation rule of the case form, with good and bad input, through the web form."""
+
+import pytest
+
+from tests.conftest import created_id, post_new, sheet_rows
+from tests.html import field_errors, input_value
+
+
+def submit(client, clinic_form, **changes):
+    form = {**clinic_form, **changes}
+    return post_new(client, {k: v for k, v in form.items() if v is not None})
+
+
+BAD_VALUE = "Valor inválido: use por exemplo 1.234,56."
+JUSTIFY = "Obrigatório justificar quando “Outros” é selecionado."
+CLOSE_NEEDS_END = "Para encerrar o caso como “Desligamento”, informe a Data final."
+BAD_DATETIME = "Data e hora inválidas: use dd/mm/aaaa hh:mm."
+
+REJECTED = [
+    ("cpf", {"cpf": "529.982.247-24"}, "CPF inválido: confira os dígitos."),
+    ("cpf", {"cpf": "111.111.111-11"}, "CPF inválido: confira os dígitos."),
+    ("cpf", {"cpf": "5299822472"}, "CPF inválido: confira os dígitos."),
+    ("cnpj", {"cnpj": "11.222.333/0001-82"}, "CNPJ inválido: confira os dígitos."),
+    ("cpf", {"person_type": "F", "cpf": ""}, "Tipo F (pessoa física) exige o CPF."),
+    ("cnpj", {"person_type": "J", "cnpj": ""}, "Tipo J (pessoa jurídica) exige o CNPJ."),
+    ("cro", {"cro": "12a45"}, "CRO deve ter apenas números."),
+    ("cro", {"cro": ""}, "Informe o CRO."),
+    ("cro_uf", {"cro_uf": "XX"}, "Escolha inválida."),
+    ("uf", {"uf": "Mato Grosso"}, "Escolha inválida."),
+    ("start_date", {"start_date": "2025-05-02"}, "Data inválida: use dd/mm/aaaa."),
+    ("start_date", {"start_date": "31/02/2025"}, "Data inexistente: confira dia e mês."),
+    ("end_date", {"end_date": "01/05/2025"}, "A Data final não pode ser anterior à Data início."),
+    ("lives", {"lives": "1,5"}, "Número inteiro inválido: use por exemplo 1.971."),
+    ("lives", {"lives": "mil"}, "Número inteiro inválido: use por exemplo 1.971."),
+    ("currency_value", {"currency_value": "0,3,0"}, "Valor inválido: use por exemplo 1.234,56."),
+    (
+        "last_production_value",
+        {"last_production_value": "R$ abc"},
+        "Valor inválido: use por exemplo 1.234,56.",
+    ),  # fmt: skip
+    (
+        "actions_note",
+        {"actions": ["Outros"]},
+        "Obrigatório justificar quando “Outros” é selecionado.",
+    ),  # fmt: skip
+    (
+        "reasons_note",
+        {"reasons": ["Valores", "Outros"]},
+        "Obrigatório justificar quando “Outros” é selecionado.",
+    ),  # fmt: skip
+    ("other_plans_which", {"other_plans": "SIM"}, "Informe quais convênios o dentista atende."),
+    (
+        "end_date",
+        {"end_date": ""},
+        "Para encerrar o caso como “Desligamento”, informe a Data final.",
+    ),  # fmt: skip
+    (
+        "final_message_at",
+        {"final_message_at": "17/06/2025"},
+        "Data e hora inválidas: use dd/mm/aaaa hh:mm.",
+    ),  # fmt: skip
+]
+
+
+@pytest.mark.parametrize(("field", "changes", "message"), REJECTED)
+def test_rejected_input_shows_message_beside_field_and_writes_nothing(
+    client, clinic_form, workbook_path, field, changes, message
+):
+    response = submit(client, clinic_form, **changes)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in field_errors(page, field)
+    assert sheet_rows(workbook_path) == []
+
+
+def test_rejected_form_keeps_everything_the_user_typed(client, clinic_form):
+    response = submit(client, clinic_form, cpf="529.982.247-24", lives="1.971")
+
+    page = response.get_data(as_text=True)
+    assert input_value(page, "cpf") == "529.982.247-24"
+    assert input_value(page, "lives") == "1.971"
+    assert input_value(page, "dentist_name") == "MARIA FICTICIA LIMA"
+    assert input_value(page, "final_message_at") == "17/06/2025 09:03"
+    assert "Por enquanto estamos tendo Vaga para por aparelho" in page
+    assert '<input checked id="areas-3" name="areas" type="checkbox" value="Ortodontia">' in page
+
+
+ACCEPTED = [
+    ({"cpf": "529.982.247-25"}, "CPF", "52998224725"),
+    ({"cpf": "012.345.678-90"}, "CPF", "01234567890"),
+    ({"cnpj": "00.000.000/0001-91"}, "CNPJ", "00000000000191"),
+    ({"cnpj": "12.abc.345/01de-35"}, "CNPJ", "12ABC34501DE35"),
+    ({"person_type": "F", "cnpj": "", "cpf": "01234567890"}, "Tipo", "F"),
+    ({"cro": "00123"}, "CRO", "00123"),
+    ({"lives": "1971"}, "Nº de vidas", 1971),
+    ({"lives": "12.345"}, "Nº de vidas", 12345),
+    ({"currency_value": "R$ 1.234,56"}, "Moeda", 1234.56),
+    ({"last_production_value": "R$ 1.234,56"}, "Valor última produção", 1234.56),
+    ({"last_production_value": "0,30"}, "Valor última produção", 0.3),
+    ({"start_date": "2/5/2025"}, "Tempo finalização (dias)", 46),
+    ({"end_date": "02/05/2025"}, "Tempo finalização (dias)", 0),
+    (
+        {"actions": ["Outros"], "actions_note": "Atualização cadastral"},
+        "Ação Retenção - Outros",
+        True,
+    ),  # fmt: skip
+    ({"reasons": ["Outros"], "reasons_note": "Agenda lotada"}, "Motivo desligamento", "Outros"),
+    ({"other_plans": "SIM", "other_plans_which": "Odontoprev"}, "Quais convênios", "Odontoprev"),
+    ({"other_plans": "NÃO"}, "Atende outros convênios", "NÃO"),
+    ({"status": "Em andamento", "end_date": ""}, "Status retenção", "Em andamento"),
+    ({"status": "Retenção Efetiva"}, "Status retenção", "Retenção Efetiva"),
+]
+
+
+@pytest.mark.parametrize(("changes", "header", "stored"), ACCEPTED)
+def test_accepted_input_is_stored_normalised(
+    client, clinic_form, workbook_path, changes, header, stored
+):
+    created_id(submit(client, clinic_form, **changes))
+
+    [row] = sheet_rows(workbook_path)
+    assert row[header] == stored
+
+
+def test_blank_optional_fields_leave_cells_empty(client, workbook_path):
+    minimal = {
+        "analyst": "Ana",
+        "cro": "123",
+        "cro_uf": "SP",
+        "dentist_name": "Fulana",
+        "person_type": "F",
+        "cpf": "52998224725",
+    }
+    created_id(post_new(client, minimal))
+
+    [row] = sheet_rows(workbook_path)
+    assert row["Status retenção"] == "Em andamento"
+    assert row["Nº de vidas"] is None
+    assert row["Data final"] is None
+    assert row["Moeda"] is None
+
+
+@pytest.mark.parametrize("field", ["analyst", "dentist_name", "person_type", "cro_uf"])
+def test_required_fields(client, clinic_form, field):
+    response = submit(client, clinic_form, **{field: ""})
+
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True), field)
+
+
+def test_text_longer_than_a_cell_holds_is_refused_beside_the_field(client, clinic_form):
+    response = submit(client, clinic_form, **{"contacts-4-notes": "x" * 32_768})
+
+    errors = field_errors(response.get_data(as_text=True), "contacts-4-notes")
+    assert errors == [
+        "Texto longo demais: no máximo 32.767 caracteres por campo"
+        " (divida entre os contatos, se preciso)."
+    ]

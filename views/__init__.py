@@ -1,0 +1,39 @@
+"""Blueprints, template filters and error pages."""
+
+from flask import Flask, render_template
+
+from retention import documents, ptbr
+from sheets import get_book
+from sheets.errors import CaseNotFound, SheetError
+from views import cases
+
+FILTERS = {
+    "data": ptbr.format_date,
+    "datahora": ptbr.format_datetime,
+    "inteiro": ptbr.format_int,
+    "decimal": ptbr.format_decimal_input,
+    "dinheiro": ptbr.format_money,
+    "dias": ptbr.format_days,
+    "valor": ptbr.format_value,
+    "cpf": documents.format_cpf,
+    "cnpj": documents.format_cnpj,
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register the routes, the pt-BR filters and the pages shown for storage errors."""
+    app.register_blueprint(cases.bp)
+    app.jinja_env.filters.update(FILTERS)
+    app.context_processor(lambda: {"storage": get_book().backend.description})
+
+    @app.errorhandler(CaseNotFound)
+    def case_not_found(error: CaseNotFound):
+        return render_template("error.html", message=str(error)), 404
+
+    @app.errorhandler(SheetError)
+    def sheet_error(error: SheetError):
+        return render_template("error.html", message=str(error)), 503
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_template("error.html", message="Página não encontrada."), 404

@@ -1,0 +1,127 @@
+"""Cases: the list, the new-case form, the read view and the edit form."""
+
+import json
+import math
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from forms.case_form import CaseForm, EditCaseForm
+from retention.case import Case
+from retention.choices import ACTIONS, AREAS, REASONS, SECTORS, STATUSES, UFS
+from retention.search import CaseQuery
+from sheets import get_book
+from sheets.book import fingerprint
+from sheets.errors import EditConflict, SheetError
+
+bp = Blueprint("cases", __name__)
+
+UNPROCESSABLE = 422
+
+
+@bp.get("/")
+def index():
+    """The case list: search, filters, newest first, paginated."""
+    query = CaseQuery(
+        text=request.args.get("q", "").strip(),
+        status=request.args.get("status", ""),
+        operator=request.args.get("operadora", ""),
+        uf=request.args.get("uf", ""),
+    )
+    every_case = get_book().list()
+    found = [case for case in every_case if query.matches(case)]
+    size = int(current_app.config["RETENCAO_PAGE_SIZE"])
+    pages = max(1, math.ceil(len(found) / size))
+    page = min(max(request.args.get("pagina", 1, type=int), 1), pages)
+    return render_template(
+        "cases/list.html",
+        cases=found[(page - 1) * size : page * size],
+        total=len(found),
+        query=query,
+        page=page,
+        pages=pages,
+        statuses=STATUSES,
+        ufs=UFS,
+        operators=_operators(every_case),
+    )
+
+
+@bp.route("/casos/novo", methods=["GET", "POST"])
+def new():
+    """Fill in a new case; it becomes one row of the sheet."""
+    form = CaseForm()
+    if form.validate_on_submit():
+        try:
+            case = get_book().add(form.to_case(), author=form.analyst.data)
+        except SheetError as error:
+            flash(str(error), "error")
+            return _form_page(form, None, 503)
+        flash(f"Caso {case.case_id} salvo na planilha.", "success")
+        return redirect(url_for("cases.detail", case_id=case.case_id))
+    return _form_page(form, None, UNPROCESSABLE if form.errors else 200)
+
+
+@bp.get("/casos/<case_id>")
+def detail(case_id: str):
+    """The case laid out like the paper form."""
+    return render_template(
+        "cases/detail.html",
+        case=get_book().get(case_id),
+        statuses=STATUSES,
+        areas=AREAS,
+        actions=ACTIONS,
+        reasons=REASONS,
+        sectors=SECTORS,
+    )
+
+
+@bp.route("/casos/<case_id>/editar", methods=["GET", "POST"])
+def edit(case_id: str):
+    """Change a case; only the fields the user changed are written."""
+    book = get_book()
+    case = book.get(case_id)
+    form = EditCaseForm.from_case(case)
+    if request.method == "GET":
+        form.base.data = json.dumps(fingerprint(case))
+        form.editor.data = session.get("editor", "")
+    elif form.validate():
+        try:
+            session["editor"] = form.editor.data
+            saved = book.update(
+                case_id, form.to_case(), form.loaded_fingerprint(), form.editor.data
+            )
+        except EditConflict as conflict:
+            form.base.data = json.dumps(fingerprint(book.get(case_id)))
+            return _form_page(form, case, 409, conflicts=conflict.conflicts)
+        except SheetError as error:
+            flash(str(error), "error")
+            return _form_page(form, case, 503)
+        flash(
+            f"Caso {case_id} atualizado." if saved else "Nenhuma alteração para salvar.",
+            "success",
+        )
+        return redirect(url_for("cases.detail", case_id=case_id))
+    return _form_page(form, case, UNPROCESSABLE if form.errors else 200)
+
+
+def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
+    """The form page; it never fails for want of the sheet, so typed input is never lost."""
+    try:
+        operators = _operators(get_book().list())
+    except SheetError:
+        operators = []
+    return render_template(
+        "cases/form.html", form=form, case=case, operators=operators, **extra
+    ), status
+
+
+def _operators(cases: list[Case]) -> list[str]:
+    return sorted({case.operator for case in cases if case.operator})

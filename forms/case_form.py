@@ -46,6 +46,7 @@ from retention.choices import (
     UFS,
     YES,
     YES_NO,
+    with_extras,
 )
 
 
@@ -214,10 +215,9 @@ class CaseForm(PtBrForm):
         """A form holding ``case``; posted data, when there is any, takes precedence."""
         counts = {f"area_{i}": case.dentists_per_area.get(a) for i, a in enumerate(AREAS)}
         form = cls(obj=case, area_counts=counts, **kwargs)
-        for field, known in ((form.areas, AREAS), (form.reasons, REASONS)):
-            # Options a person typed into the sheet stay visible and ticked.
-            extra = sorted(set(getattr(case, field.name)) - set(known))
-            field.choices = [*known, *extra]
+        # Options a person typed into the sheet stay visible and ticked.
+        form.areas.choices = with_extras(AREAS, case.areas)
+        form.reasons.choices = with_extras(REASONS, case.reasons)
         return form
 
 

@@ -80,4 +80,10 @@ REASONS: tuple[str, ...] = (
     OTHER,
 )
 
+
+def with_extras(options: tuple[str, ...], chosen: frozenset[str]) -> list[str]:
+    """``options`` followed by chosen values that are not among them (typed into the sheet)."""
+    return [*options, *sorted(chosen - set(options))]
+
+
 SECTORS: tuple[str, ...] = ("T.I", "Central de atendimento", "Análise Técnica", "Comercial")

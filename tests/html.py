@@ -22,5 +22,12 @@ def input_value(page: str, field_id: str) -> str | None:
 
 
 def text(page: str) -> str:
-    """The page's visible text with tags removed and entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+    """The page's visible text: tags removed, entities decoded, blanks collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def hidden_value(page: str, name: str) -> str:
+    """The value of the hidden input ``name``."""
+    match = re.search(rf'<input[^>]*\bname="{re.escape(name)}"[^>]*type="hidden"[^>]*>', page)
+    assert match, f"no hidden input {name}"
+    return html.unescape(re.search(r'\bvalue="([^"]*)"', match.group(0)).group(1))

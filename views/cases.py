@@ -16,7 +16,7 @@ from flask import (
 
 from forms.case_form import CaseForm, EditCaseForm
 from retention.case import Case
-from retention.choices import ACTIONS, AREAS, REASONS, SECTORS, STATUSES, UFS
+from retention.choices import ACTIONS, AREAS, REASONS, SECTORS, STATUSES, UFS, with_extras
 from retention.search import CaseQuery
 from sheets import get_book
 from sheets.book import fingerprint
@@ -80,6 +80,7 @@ def detail(case_id: str):
         actions=ACTIONS,
         reasons=REASONS,
         sectors=SECTORS,
+        with_extras=with_extras,
     )
 
 

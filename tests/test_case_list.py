@@ -1,0 +1,110 @@
+"""The case list: search, filters, newest first, pagination; the case page; unknown cases."""
+
+import pytest
+
+from tests.conftest import created_id, post_new
+from tests.html import text
+
+CASES = [
+    # name, cro, cpf, protocol, status, operator, uf
+    ("ANA PAULA", "1111", "52998224725", "SAD01", "Em andamento", "ODONTOLIFE", "MS"),
+    ("BRUNO COSTA", "2222", "01234567890", "SAD02", "Desligamento", "DENTALUNI", "SP"),
+    ("CÉLIA ÁVILA", "3333", "11144477735", "SAD03", "Retenção Efetiva", "ODONTOLIFE", "SP"),
+]
+
+
+@pytest.fixture
+def ids(client, clinic_form):
+    made = []
+    for name, cro, cpf, protocol, status, operator, uf in CASES:
+        form = {
+            **clinic_form,
+            "dentist_name": name,
+            "cro": cro,
+            "cpf": cpf,
+            "protocol": protocol,
+            "status": status,
+            "operator": operator,
+            "uf": uf,
+            "cro_uf": uf,
+        }
+        if status == "Em andamento":
+            form["end_date"] = ""
+        made.append(created_id(post_new(client, form)))
+    return made
+
+
+def names(client, query: str = "") -> list[str]:
+    page = client.get(f"/?{query}").get_data(as_text=True)
+    return [name for name, *_ in CASES if name in page]
+
+
+def test_newest_first(client, ids):
+    table = client.get("/").get_data(as_text=True).split("<tbody>")[1]
+    positions = [table.index(case_id) for case_id in ids]
+    assert positions == sorted(positions, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("q=celia", ["CÉLIA ÁVILA"]),
+        ("q=bruno+costa", ["BRUNO COSTA"]),
+        ("q=2222", ["BRUNO COSTA"]),
+        ("q=012.345.678-90", ["BRUNO COSTA"]),
+        ("q=01234567890", ["BRUNO COSTA"]),
+        ("q=11.222.333%2F0001-81", ["ANA PAULA", "BRUNO COSTA", "CÉLIA ÁVILA"]),
+        ("q=sad03", ["CÉLIA ÁVILA"]),
+        ("q=ninguem", []),
+        ("status=Desligamento", ["BRUNO COSTA"]),
+        ("operadora=ODONTOLIFE", ["ANA PAULA", "CÉLIA ÁVILA"]),
+        ("uf=SP", ["BRUNO COSTA", "CÉLIA ÁVILA"]),
+        ("uf=SP&operadora=ODONTOLIFE&q=avila", ["CÉLIA ÁVILA"]),
+    ],
+)
+def test_search_and_filters(client, ids, query, found):
+    assert names(client, query) == found
+
+
+def test_pagination_keeps_filters(app, client, ids):
+    app.config["RETENCAO_PAGE_SIZE"] = 1
+    first = client.get("/?operadora=ODONTOLIFE").get_data(as_text=True)
+    second = client.get("/?operadora=ODONTOLIFE&pagina=2").get_data(as_text=True)
+
+    assert "Página 1 de 2" in text(first)
+    assert "CÉLIA ÁVILA" in first and "ANA PAULA" not in first
+    assert "ANA PAULA" in second and "CÉLIA ÁVILA" not in second
+    assert "operadora=ODONTOLIFE" in first.split('rel="next"')[0].rsplit("<a", 1)[1]
+
+
+def test_list_shows_documents_formatted(client, ids):
+    page = text(client.get("/").get_data(as_text=True))
+    assert "11.222.333/0001-81" in page  # Tipo J shows the CNPJ
+
+
+def test_empty_list_invites_to_open_a_case(client):
+    page = text(client.get("/").get_data(as_text=True))
+    assert "0 caso(s)" in page
+    assert "Nenhum caso encontrado." in page
+
+
+@pytest.mark.parametrize("path", ["/casos/RET-1999-0001", "/casos/RET-1999-0001/editar"])
+def test_unknown_case_is_a_404_with_a_message(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "O caso RET-1999-0001 não foi encontrado na planilha." in text(
+        response.get_data(as_text=True)
+    )
+
+
+def test_user_text_is_escaped(client, clinic_form):
+    case_id = created_id(
+        post_new(client, {**clinic_form, "contacts-0-notes": "<script>alert(1)</script>"})
+    )
+    page = client.get(f"/casos/{case_id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_footer_says_where_the_data_lives(client, workbook_path):
+    assert f"planilha local {workbook_path}" in text(client.get("/").get_data(as_text=True))

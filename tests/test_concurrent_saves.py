@@ -1,0 +1,63 @@
+"""Many people saving at once into one workbook: no row lost, IDs unique."""
+
+import multiprocessing
+import threading
+from pathlib import Path
+
+from app import create_app
+from tests.conftest import created_id, post_new, sheet_rows
+from tests.seeds import CLINIC_FORM
+
+
+def test_twenty_threads_saving_at_once_lose_no_row(app, clinic_form, workbook_path):
+    start = threading.Barrier(20)
+    ids: list[str] = []
+    failures: list[BaseException] = []
+
+    def submit(number: int) -> None:
+        client = app.test_client()
+        start.wait()
+        try:
+            ids.append(created_id(post_new(client, {**clinic_form, "dentist_name": f"D{number}"})))
+        except BaseException as error:  # reported below, with the others
+            failures.append(error)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    rows = sheet_rows(workbook_path)
+    assert len(rows) == 20
+    assert sorted(r["Nome dentista"] for r in rows) == sorted(f"D{n}" for n in range(20))
+    assert len({r["ID do caso"] for r in rows}) == 20
+    assert sorted(ids) == sorted(r["ID do caso"] for r in rows)
+
+
+def _worker(path: str, worker: int, count: int, start) -> None:
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False, "RETENCAO_WORKBOOK": path}
+    )
+    client = app.test_client()
+    start.wait()
+    for number in range(count):
+        created_id(post_new(client, {**CLINIC_FORM, "dentist_name": f"P{worker}-{number}"}))
+
+
+def test_worker_processes_sharing_the_workbook_lose_no_row(tmp_path: Path):
+    path = tmp_path / "casos.xlsx"
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(3)
+    workers = [context.Process(target=_worker, args=(str(path), w, 5, start)) for w in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+
+    assert [worker.exitcode for worker in workers] == [0, 0, 0]
+    rows = sheet_rows(path)
+    assert len(rows) == 15
+    assert len({r["ID do caso"] for r in rows}) == 15
+    assert {r["Nome dentista"] for r in rows} == {f"P{w}-{n}" for w in range(3) for n in range(5)}

@@ -1,0 +1,69 @@
+"""pt-BR values: parsing what people type and formatting what they read."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from retention import ptbr
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("0,30", Decimal("0.30")),
+        ("R$ 1.234,56", Decimal("1234.56")),
+        ("R$1.234,56", Decimal("1234.56")),
+        ("1234,5", Decimal("1234.5")),
+        ("1.971", Decimal("1971")),
+        ("1.234.567,89", Decimal("1234567.89")),
+        ("1234.56", Decimal("1234.56")),
+        ("0.30", Decimal("0.30")),
+        ("0,2854", Decimal("0.2854")),
+    ],
+)
+def test_parse_decimal(text, value):
+    assert ptbr.parse_decimal(text) == value
+
+
+@pytest.mark.parametrize("text", ["abc", "1,2,3", "1.23,4", "1e5", "nan", "1.2.3", "R$ abc", ""])
+def test_parse_decimal_rejects(text):
+    with pytest.raises(ValueError, match="Valor inválido"):
+        ptbr.parse_decimal(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [("1.971", 1971), ("65", 65), ("1.000.000", 10**6)])
+def test_parse_int(text, value):
+    assert ptbr.parse_int(text) == value
+
+
+@pytest.mark.parametrize("text", ["1,5", "1.97", "-3", "dez", "1 971x"])
+def test_parse_int_rejects(text):
+    with pytest.raises(ValueError, match="Número inteiro inválido"):
+        ptbr.parse_int(text)
+
+
+def test_dates():
+    assert ptbr.parse_date("17/06/2025") == date(2025, 6, 17)
+    assert ptbr.parse_date("2/5/2025") == date(2025, 5, 2)
+    assert ptbr.parse_datetime("17/06/2025 09:03") == datetime(2025, 6, 17, 9, 3)
+    with pytest.raises(ValueError, match="use dd/mm/aaaa"):
+        ptbr.parse_date("2025-06-17")
+    with pytest.raises(ValueError, match="inexistente"):
+        ptbr.parse_date("29/02/2025")
+
+
+def test_formats_as_on_paper():
+    assert ptbr.format_int(1971) == "1.971"
+    assert ptbr.format_money(Decimal("0.3")) == "R$ 0,30"
+    assert ptbr.format_money(Decimal("1234.56")) == "R$ 1.234,56"
+    assert ptbr.format_money(None) == "R$ -"
+    assert ptbr.format_decimal_input(Decimal("0.3")) == "0,30"
+    assert ptbr.format_date(date(2025, 5, 2)) == "02/05/2025"
+    assert ptbr.format_datetime(datetime(2025, 6, 17, 9, 3)) == "17/06/2025 09:03"
+    assert ptbr.format_days(46) == "46 dia(s)"
+
+
+@pytest.mark.parametrize("text", ["-", "R$ -", "R$-", "  ", ""])
+def test_paper_dash_means_no_amount(text):
+    assert ptbr.is_empty_amount(text)

@@ -1,5 +1,6 @@
 """Retenção: the retention team's case form, backed by a shared spreadsheet."""
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -28,6 +29,7 @@ ENVIRONMENT_SETTINGS = (
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from the environment, or from ``test_config`` in tests."""
     app = Flask(__name__, instance_relative_config=True)
+    app.logger.setLevel(logging.INFO)
     app.config.from_mapping(DEFAULTS)
     if test_config is None:
         app.config.from_mapping({k: os.environ[k] for k in ENVIRONMENT_SETTINGS if k in os.environ})

@@ -2,7 +2,6 @@
 
 import json
 from dataclasses import fields as dataclass_fields
-from datetime import date
 from types import MappingProxyType
 
 from flask_wtf import FlaskForm
@@ -92,7 +91,7 @@ class CaseForm(PtBrForm):
     """Every field of the paper form; field names are the Case's attribute names."""
 
     analyst = text_field("Colaborador", DataRequired("Informe o colaborador."))
-    form_date = DateField("Data", default=date.today)
+    form_date = DateField("Data")
     cro_count = IntegerField("Qtd CRO(s)", [NotNegative()])
 
     operator = text_field("Operadora")

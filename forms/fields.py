@@ -95,6 +95,16 @@ def select_field(label: str, options: list, *validators, **kwargs) -> SelectFiel
     return SelectField(label, list(validators), choices=options, default="", **kwargs)
 
 
+def first_error_id(form) -> str | None:
+    """The id of the first field, in page order, that has an error (to put the cursor there)."""
+    for field in form:
+        inner = getattr(field, "form", None) or (field if hasattr(field, "entries") else None)
+        found = first_error_id(inner) if inner is not None else None
+        if found or (inner is None and field.errors):
+            return found or field.id
+    return None
+
+
 def text_field(label: str, *validators, **kwargs) -> StringField:
     """A one-line text input within the sheet's cell limit."""
     return StringField(label, [*validators, _cell_limit()], filters=[clean_text], **kwargs)

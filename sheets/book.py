@@ -42,7 +42,7 @@ class CaseBook:
 
     def __init__(self, backend: Backend, clock: Clock) -> None:
         self.backend = backend
-        self._clock = clock
+        self.clock = clock
         self._decoded: tuple[Table, list[Case]] | None = None
 
     def list(self) -> list[Case]:
@@ -63,7 +63,7 @@ class CaseBook:
 
     def add(self, case: Case, author: str) -> Case:
         """Store a new case under a fresh ID and return it as stored."""
-        now = self._clock()
+        now = self.clock()
         stored: list[Case] = []
 
         def plan(table: Table) -> Append:
@@ -100,7 +100,7 @@ class CaseBook:
                 return None
             merged = codec.decode({**values, **changes})
             changes.update(_derived_changes(values, merged))
-            merged = replace(merged, updated_at=self._clock(), updated_by=author)
+            merged = replace(merged, updated_at=self.clock(), updated_by=author)
             changes.update(_stamp_values(merged))
             stored.append(merged)
             return Update(row, changes)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from sheets import get_book
 from tests.conftest import created_id, post_new
 from tests.html import text
 
@@ -108,3 +109,14 @@ def test_user_text_is_escaped(client, clinic_form):
 
 def test_footer_says_where_the_data_lives(client, workbook_path):
     assert f"planilha local {workbook_path}" in text(client.get("/").get_data(as_text=True))
+
+
+def test_unexpected_error_gets_a_portuguese_page(app, client, monkeypatch):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    with app.app_context():
+        monkeypatch.setattr(get_book(), "list", lambda: 1 / 0)
+
+    response = client.get("/")
+
+    assert response.status_code == 500
+    assert "Erro inesperado no servidor." in text(response.get_data(as_text=True))

@@ -1,5 +1,7 @@
 """Each validation rule of the case form, with good and bad input, through the web form."""
 
+import re
+
 import pytest
 
 from tests.conftest import created_id, post_new, sheet_rows
@@ -157,3 +159,18 @@ def test_text_longer_than_a_cell_holds_is_refused_beside_the_field(client, clini
         "Texto longo demais: no máximo 32.767 caracteres por campo"
         " (divida entre os contatos, se preciso)."
     ]
+
+
+def test_cursor_goes_to_the_first_field_with_an_error(client, clinic_form):
+    response = submit(client, clinic_form, cpf="529.982.247-24", **{"contacts-2-day": "x"})
+
+    page = response.get_data(as_text=True)
+    assert re.search(r'<input[^>]*\bautofocus\b[^>]*\bid="cpf"', page)
+    assert page.count("autofocus") == 1
+
+
+def test_required_fields_are_marked(client):
+    page = client.get("/casos/novo").get_data(as_text=True)
+    for field_id in ["analyst", "cro", "cro_uf", "dentist_name", "person_type"]:
+        assert f'<label class="required" for="{field_id}">' in page
+    assert '<label class="required" for="city">' not in page

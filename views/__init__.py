@@ -34,6 +34,14 @@ def init_app(app: Flask) -> None:
     def sheet_error(error: SheetError):
         return render_template("error.html", message=str(error)), 503
 
+    @app.errorhandler(500)
+    def server_error(_error):
+        message = (
+            "Erro inesperado no servidor. Use o botão Voltar do navegador para recuperar o que"
+            " digitou e tente de novo."
+        )
+        return render_template("error.html", message=message), 500
+
     @app.errorhandler(404)
     def not_found(_error):
         return render_template("error.html", message="Página não encontrada."), 404

@@ -15,8 +15,18 @@ from flask import (
 )
 
 from forms.case_form import CaseForm, EditCaseForm
+from forms.fields import first_error_id
 from retention.case import Case
-from retention.choices import ACTIONS, AREAS, REASONS, SECTORS, STATUSES, UFS, with_extras
+from retention.choices import (
+    ACTIONS,
+    AREAS,
+    PERSON_TYPES,
+    REASONS,
+    SECTORS,
+    STATUSES,
+    UFS,
+    with_extras,
+)
 from retention.search import CaseQuery
 from sheets import get_book
 from sheets.book import fingerprint
@@ -57,7 +67,7 @@ def index():
 @bp.route("/casos/novo", methods=["GET", "POST"])
 def new():
     """Fill in a new case; it becomes one row of the sheet."""
-    form = CaseForm()
+    form = CaseForm(form_date=get_book().clock().date())
     if form.validate_on_submit():
         try:
             case = get_book().add(form.to_case(), author=form.analyst.data)
@@ -80,6 +90,7 @@ def detail(case_id: str):
         actions=ACTIONS,
         reasons=REASONS,
         sectors=SECTORS,
+        person_types=PERSON_TYPES,
         with_extras=with_extras,
     )
 
@@ -120,7 +131,12 @@ def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
     except SheetError:
         operators = []
     return render_template(
-        "cases/form.html", form=form, case=case, operators=operators, **extra
+        "cases/form.html",
+        form=form,
+        case=case,
+        operators=operators,
+        first_error=first_error_id(form),
+        **extra,
     ), status
 
 

@@ -5,6 +5,7 @@ text the team reads on paper.
 """
 
 import re
+import unicodedata
 from collections.abc import Set
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +20,12 @@ _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _DATETIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}),?\s+(\d{1,2})[:h](\d{2})")
 _THOUSANDS_ONLY = re.compile(r"\d{1,3}(\.\d{3})+")
 _EMPTY_AMOUNT = {"", "-", "R$", "R$-"}
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents or surrounding blanks, for matching what people type."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
 def parse_date(text: str) -> date:

@@ -1,16 +1,10 @@
 """Finding cases in the list: free-text search and the list's filters."""
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from retention.case import Case
-
-
-def fold(text: str) -> str:
-    """Lower-case without accents, for matching what people type."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+from retention.ptbr import fold
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ them into its own cells. Decoding is tolerant of what a person types into a cell
 """
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -88,14 +87,9 @@ def _text(_column: Column, raw: object) -> str:
     return str(raw).strip()
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-
-
 def _canonical_choice(choices: tuple[str, ...], text: str) -> str:
-    folded = _fold(text)
-    return next((c for c in choices if _fold(c) == folded), text.strip())
+    folded = ptbr.fold(text)
+    return next((c for c in choices if ptbr.fold(c) == folded), text.strip())
 
 
 def _choice(column: Column, raw: object) -> str:
@@ -152,7 +146,7 @@ def _bool(column: Column, raw: object) -> bool:
         return raw
     if isinstance(raw, int | float):
         return raw != 0
-    return _fold(_text(column, raw)) in _TRUE_WORDS
+    return ptbr.fold(_text(column, raw)) in _TRUE_WORDS
 
 
 _PARSERS = {

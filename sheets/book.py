@@ -1,20 +1,34 @@
-"""The case book: add, update, get and list cases on any backend."""
+"""The case book: add, update, get and list cases on any backend, through the outbox."""
 
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from retention.case import Case
 from sheets import codec
-from sheets.backend import Backend
-from sheets.columns import COLUMNS, ID_HEADER, Owner
-from sheets.errors import CaseNotFound, Conflict, EditConflict
+from sheets.backend import Backend, Plan
+from sheets.columns import COLUMNS, ID_HEADER, Column, Owner
+from sheets.errors import CaseNotFound, Conflict, EditConflict, SheetError
+from sheets.outbox import ADD, EDIT, Entry, Outbox
 from sheets.table import Append, Table, Update
 
 Clock = Callable[[], datetime]
 Fingerprint = dict[str, str]
+FORM_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.owner is Owner.FORM)
+STAMP_COLUMNS: tuple[Column, ...] = tuple(
+    c for c in COLUMNS if c.field in ("updated_at", "updated_by")
+)
+BUSY = "Outra gravação está enviando a fila para a planilha; este envio fica para a próxima vez."
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A case as saved; ``waiting`` says why it is not in the sheet yet (None once it is)."""
+
+    case: Case
+    waiting: str | None = None
 
 
 def _digest(value: object) -> str:
@@ -23,98 +37,167 @@ def _digest(value: object) -> str:
 
 def fingerprint(case: Case) -> Fingerprint:
     """A short digest of every form field, kept in the edit form to tell who changed what."""
-    return {col.header: _digest(col.value_of(case)) for col in COLUMNS if col.owner is Owner.FORM}
+    return {col.header: _digest(col.value_of(case)) for col in FORM_COLUMNS}
 
 
-def next_case_id(table: Table, year: int) -> str:
-    """``RET-<year>-<n>``, one above the highest number used this year."""
+def highest_number(table: Table, year: int) -> int:
+    """The highest ``n`` of the ``RET-<year>-<n>`` IDs in the sheet (0 if none)."""
     pattern = re.compile(rf"RET-{year}-(\d+)")
     numbers = [0]
     for _, values in table.records():
         match = pattern.fullmatch(str(values.get(ID_HEADER) or "").strip())
         if match:
             numbers.append(int(match.group(1)))
-    return f"RET-{year}-{max(numbers) + 1:04d}"
+    return max(numbers)
 
 
 class CaseBook:
-    """Cases stored one per row of a backend's sheet."""
+    """Cases stored one per row of a backend's sheet; every write goes through the outbox."""
 
-    def __init__(self, backend: Backend, clock: Clock) -> None:
+    def __init__(self, backend: Backend, outbox: Outbox, clock: Clock) -> None:
         self.backend = backend
+        self.outbox = outbox
         self.clock = clock
         self._decoded: tuple[Table, list[Case]] | None = None
+        self._highest_seen: dict[int, int] = {}
 
-    def list(self) -> list[Case]:
-        """Every case, newest first."""
-        table = self.backend.read()
+    def cases(self) -> list[Case]:
+        """Every case, newest first, including new ones still waiting for the sheet."""
+        table = self._read()
         if self._decoded is None or self._decoded[0] is not table:
-            cases = [codec.decode(values) for _, values in table.records()]
-            cases.sort(key=lambda c: (c.created_at or datetime.min, c.case_id), reverse=True)
-            self._decoded = (table, cases)
-        return list(self._decoded[1])
+            self._decoded = (table, [codec.decode(values) for _, values in table.records()])
+        stored = {case.case_id: case for case in self._decoded[1]}
+        for entry in self.outbox.entries():
+            stored[entry.case_id] = _with_entry(stored.get(entry.case_id), entry)
+        cases = [case for case in stored.values() if case is not None]
+        return sorted(cases, key=lambda c: (c.created_at or datetime.min, c.case_id), reverse=True)
 
     def get(self, case_id: str) -> Case:
-        """The case with this ID; CaseNotFound if no row holds it."""
-        found = self.backend.read().find(case_id)
-        if found is None:
+        """The case with this ID, as the user last saved it; CaseNotFound if there is none."""
+        entries = self.outbox.entries(case_id)
+        try:
+            found = self._read().find(case_id)
+        except SheetError:
+            if not entries:
+                raise
+            found = None
+        case = codec.decode(found[1]) if found else None
+        for entry in entries:
+            case = _with_entry(case, entry)
+        if case is None:
             raise CaseNotFound(case_id)
-        return codec.decode(found[1])
+        return case
 
-    def add(self, case: Case, author: str) -> Case:
-        """Store a new case under a fresh ID and return it as stored."""
+    def waiting(self, case_id: str | None = None) -> list[Entry]:
+        """Writes not in the sheet yet (of one case, or all), oldest first."""
+        return self.outbox.entries(case_id, state=None)
+
+    def add(self, case: Case, author: str) -> Saved:
+        """Queue a new case under a fresh ID, then try to send the queue."""
         now = self.clock()
-        stored: list[Case] = []
-
-        def plan(table: Table) -> Append:
-            new = replace(
-                case,
-                case_id=next_case_id(table, now.year),
-                created_at=now,
-                updated_at=now,
-                updated_by=author,
-            )
-            stored.append(new)
-            return Append(codec.encode(new))
-
-        self.backend.write(plan)
-        return stored[0]
+        case_id = self.outbox.allocate_id(now.year, self._highest_in_sheet(now.year))
+        new = replace(case, case_id=case_id, created_at=now, updated_at=now, updated_by=author)
+        seq = self.outbox.put(ADD, case_id, codec.encode(new), author, now)
+        return Saved(new, self._send(seq, {}))
 
     def update(
         self, case_id: str, edited: Case, base: Mapping[str, str], author: str
-    ) -> Case | None:
-        """Write the fields the user changed since ``base``; None when nothing changed.
+    ) -> Saved | None:
+        """Queue the user's edit, then try to send; None when the edit changed nothing.
 
-        Fields changed in the sheet since ``base`` and left alone by the user are kept. A
-        field both changed raises EditConflict and nothing is written.
+        Only fields the user changed since ``base`` are written; fields changed in the sheet
+        since ``base`` and left alone by the user are kept. A field both changed raises
+        EditConflict and nothing is written.
         """
-        stored: list[Case] = []
+        values = {col.header: codec.encode_value(col, col.value_of(edited)) for col in FORM_COLUMNS}
+        seq = self.outbox.put(EDIT, case_id, values, author, self.clock(), base)
+        written: dict[int, Case] = {}
+        waiting = self._send(seq, written)
+        if waiting is not None:
+            return Saved(self.get(case_id), waiting)
+        return Saved(written[seq]) if seq in written else None
+
+    def flush(self) -> str | None:
+        """Send every queued write in order; why the queue is stuck, or None when it is empty."""
+        return self._drain(own=None, written={})
+
+    def _send(self, seq: int, written: dict[int, Case]) -> str | None:
+        """Drain the queue for the user who just saved ``seq``; why it still waits, if it does."""
+        waiting = self._drain(own=seq, written=written)
+        return (waiting or BUSY) if self.outbox.is_queued(seq) else None
+
+    def _drain(self, own: int | None, written: dict[int, Case]) -> str | None:
+        with self.outbox.draining() as allowed:
+            if not allowed:
+                return BUSY
+            for entry in self.outbox.entries():
+                try:
+                    self.backend.write(self._plan(entry, written))
+                except (EditConflict, CaseNotFound) as error:
+                    if entry.seq == own:
+                        self.outbox.remove(entry.seq)
+                        raise
+                    self.outbox.fail(entry.seq, str(error))
+                    continue
+                except SheetError as error:
+                    self.outbox.attempted(entry.seq, str(error))
+                    return str(error)
+                self.outbox.remove(entry.seq)
+        return None
+
+    def _plan(self, entry: Entry, written: dict[int, Case]) -> Plan:
+        if entry.kind == ADD:
+            return lambda table: None if table.find(entry.case_id) else Append(entry.values)
 
         def plan(table: Table) -> Update | None:
-            found = table.find(case_id)
+            found = table.find(entry.case_id)
             if found is None:
-                raise CaseNotFound(case_id)
+                raise CaseNotFound(entry.case_id)
             row, values = found
-            changes = _changes(codec.decode(values), edited, base)
+            changes = _changes(codec.decode(values), codec.decode(entry.values), entry.base)
             if not changes:
                 return None
             merged = codec.decode({**values, **changes})
             changes.update(_derived_changes(values, merged))
-            merged = replace(merged, updated_at=self.clock(), updated_by=author)
-            changes.update(_stamp_values(merged))
-            stored.append(merged)
+            merged = replace(merged, updated_at=entry.queued_at, updated_by=entry.author)
+            changes.update(
+                {c.header: codec.encode_value(c, c.value_of(merged)) for c in STAMP_COLUMNS}
+            )
+            written[entry.seq] = merged
             return Update(row, changes)
 
-        self.backend.write(plan)
-        return stored[0] if stored else None
+        return plan
+
+    def _read(self) -> Table:
+        table = self.backend.read()
+        year = self.clock().year
+        self._highest_seen[year] = max(self._highest_seen.get(year, 0), highest_number(table, year))
+        return table
+
+    def _highest_in_sheet(self, year: int) -> int:
+        if year not in self._highest_seen:
+            try:
+                self._read()
+            except SheetError:
+                return 0  # the outbox's own counter still keeps IDs unique
+        return self._highest_seen.get(year, 0)
+
+
+def _with_entry(case: Case | None, entry: Entry) -> Case | None:
+    """``case`` as it will be once the queued ``entry`` reaches the sheet."""
+    queued = codec.decode(entry.values)
+    if entry.kind == ADD:
+        return case or queued
+    if case is None:
+        return None
+    form_fields = {col.field: getattr(queued, col.field) for col in FORM_COLUMNS}
+    return replace(case, **form_fields, updated_at=entry.queued_at, updated_by=entry.author)
 
 
 def _changes(current: Case, edited: Case, base: Mapping[str, str]) -> dict[str, object]:
     changes: dict[str, object] = {}
     conflicts: list[Conflict] = []
-    for col in COLUMNS:
-        if col.owner is not Owner.FORM:
-            continue
+    for col in FORM_COLUMNS:
         mine, theirs = col.value_of(edited), col.value_of(current)
         if codec.canonical(mine) == codec.canonical(theirs):
             continue
@@ -128,14 +211,6 @@ def _changes(current: Case, edited: Case, base: Mapping[str, str]) -> dict[str, 
     if conflicts:
         raise EditConflict(conflicts)
     return changes
-
-
-def _stamp_values(case: Case) -> dict[str, object]:
-    return {
-        col.header: codec.encode_value(col, col.value_of(case))
-        for col in COLUMNS
-        if col.field in ("updated_at", "updated_by")
-    }
 
 
 def _derived_changes(values: Mapping[str, object], merged: Case) -> dict[str, object]:

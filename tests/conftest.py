@@ -23,6 +23,8 @@ def app(workbook_path: Path):
             "SECRET_KEY": "test",
             "WTF_CSRF_ENABLED": False,
             "RETENCAO_WORKBOOK": str(workbook_path),
+            "RETENCAO_OUTBOX": str(workbook_path.with_name("outbox.sqlite3")),
+            "RETENCAO_OUTBOX_INTERVAL": 0,
         }
     )
 

@@ -114,7 +114,7 @@ def test_footer_says_where_the_data_lives(client, workbook_path):
 def test_unexpected_error_gets_a_portuguese_page(app, client, monkeypatch):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     with app.app_context():
-        monkeypatch.setattr(get_book(), "list", lambda: 1 / 0)
+        monkeypatch.setattr(get_book(), "cases", lambda: 1 / 0)
 
     response = client.get("/")
 

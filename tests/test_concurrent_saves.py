@@ -38,7 +38,14 @@ def test_twenty_threads_saving_at_once_lose_no_row(app, clinic_form, workbook_pa
 
 def _worker(path: str, worker: int, count: int, start) -> None:
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False, "RETENCAO_WORKBOOK": path}
+        {
+            "TESTING": True,
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+            "RETENCAO_WORKBOOK": path,
+            "RETENCAO_OUTBOX": path + ".outbox.sqlite3",
+            "RETENCAO_OUTBOX_INTERVAL": 0,
+        }
     )
     client = app.test_client()
     start.wait()

@@ -3,6 +3,7 @@
 import openpyxl
 import pytest
 
+from sheets import get_book
 from tests.conftest import created_id, post_new, sheet_rows
 from tests.html import hidden_value, text
 
@@ -166,22 +167,37 @@ def test_case_deleted_from_sheet_is_reported_not_recreated(client, clinic_form, 
 
 
 @pytest.mark.parametrize("lock_name", ["~$casos.xlsx", ".~lock.casos.xlsx#"])
-def test_workbook_open_in_excel_or_libreoffice_refuses_write_and_keeps_input(
-    client, clinic_form, workbook_path, lock_name
+def test_workbook_open_in_excel_keeps_the_case_waiting_then_writes_it_once(
+    app, client, clinic_form, workbook_path, lock_name
 ):
     add_cases(client, clinic_form, ["ANA"])
-    (workbook_path.parent / lock_name).write_text("owner")
+    lock = workbook_path.parent / lock_name
+    lock.write_text("owner")
 
     response = post_new(client, {**clinic_form, "dentist_name": "BEATRIZ"})
 
-    page = response.get_data(as_text=True)
-    assert response.status_code == 503
-    assert "está aberta no Excel ou LibreOffice" in text(page)
-    assert 'value="BEATRIZ"' in page
+    case_id = created_id(response)
+    page = text(client.get(f"/casos/{case_id}").get_data(as_text=True))
+    assert "aguardando envio à planilha" in page
+    assert "está aberta no Excel ou LibreOffice" in page
+    assert "Nome dentista BEATRIZ" in page
+    assert "aguardando envio" in text(client.get("/").get_data(as_text=True))
     assert len(sheet_rows(workbook_path)) == 1
 
+    lock.unlink()
+    with app.app_context():
+        assert get_book().flush() is None
+        assert get_book().flush() is None
 
-def test_unreadable_workbook_gives_a_message_not_a_crash(client, clinic_form, workbook_path):
+    rows = sheet_rows(workbook_path)
+    assert [r["Nome dentista"] for r in rows] == ["ANA", "BEATRIZ"]
+    assert rows[1]["ID do caso"] == case_id
+    assert "aguardando envio" not in text(client.get(f"/casos/{case_id}").get_data(as_text=True))
+
+
+def test_unreadable_workbook_gives_a_message_not_a_crash_and_keeps_the_case(
+    client, clinic_form, workbook_path
+):
     workbook_path.write_bytes(b"not a spreadsheet")
 
     listing = client.get("/")
@@ -189,8 +205,9 @@ def test_unreadable_workbook_gives_a_message_not_a_crash(client, clinic_form, wo
 
     assert listing.status_code == 503
     assert "não é um .xlsx válido" in text(listing.get_data(as_text=True))
-    assert submitted.status_code == 503
-    assert 'value="MARIA FICTICIA LIMA"' in submitted.get_data(as_text=True)
+    case_page = text(client.get(f"/casos/{created_id(submitted)}").get_data(as_text=True))
+    assert "aguardando envio à planilha" in case_page
+    assert "Nome dentista MARIA FICTICIA LIMA" in case_page
     assert workbook_path.read_bytes() == b"not a spreadsheet"
 
 

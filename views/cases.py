@@ -29,7 +29,7 @@ from retention.choices import (
 )
 from retention.search import CaseQuery
 from sheets import get_book
-from sheets.book import fingerprint
+from sheets.book import Saved, fingerprint
 from sheets.errors import EditConflict, SheetError
 
 bp = Blueprint("cases", __name__)
@@ -46,7 +46,7 @@ def index():
         operator=request.args.get("operadora", ""),
         uf=request.args.get("uf", ""),
     )
-    every_case = get_book().list()
+    every_case = get_book().cases()
     found = [case for case in every_case if query.matches(case)]
     size = int(current_app.config["RETENCAO_PAGE_SIZE"])
     pages = max(1, math.ceil(len(found) / size))
@@ -54,6 +54,7 @@ def index():
     return render_template(
         "cases/list.html",
         cases=found[(page - 1) * size : page * size],
+        waiting={entry.case_id for entry in get_book().waiting()},
         total=len(found),
         query=query,
         page=page,
@@ -69,22 +70,20 @@ def new():
     """Fill in a new case; it becomes one row of the sheet."""
     form = CaseForm(form_date=get_book().clock().date())
     if form.validate_on_submit():
-        try:
-            case = get_book().add(form.to_case(), author=form.analyst.data)
-        except SheetError as error:
-            flash(str(error), "error")
-            return _form_page(form, None, 503)
-        flash(f"Caso {case.case_id} salvo na planilha.", "success")
-        return redirect(url_for("cases.detail", case_id=case.case_id))
+        saved = get_book().add(form.to_case(), author=form.analyst.data)
+        _flash_saved(saved, "salvo")
+        return redirect(url_for("cases.detail", case_id=saved.case.case_id))
     return _form_page(form, None, UNPROCESSABLE if form.errors else 200)
 
 
 @bp.get("/casos/<case_id>")
 def detail(case_id: str):
     """The case laid out like the paper form."""
+    book = get_book()
     return render_template(
         "cases/detail.html",
-        case=get_book().get(case_id),
+        case=book.get(case_id),
+        waiting=book.waiting(case_id),
         statuses=STATUSES,
         areas=AREAS,
         actions=ACTIONS,
@@ -113,21 +112,30 @@ def edit(case_id: str):
         except EditConflict as conflict:
             form.base.data = json.dumps(fingerprint(book.get(case_id)))
             return _form_page(form, case, 409, conflicts=conflict.conflicts)
-        except SheetError as error:
-            flash(str(error), "error")
-            return _form_page(form, case, 503)
-        flash(
-            f"Caso {case_id} atualizado." if saved else "Nenhuma alteração para salvar.",
-            "success",
-        )
+        if saved is None:
+            flash("Nenhuma alteração para salvar.", "success")
+        else:
+            _flash_saved(saved, "atualizado")
         return redirect(url_for("cases.detail", case_id=case_id))
     return _form_page(form, case, UNPROCESSABLE if form.errors else 200)
+
+
+def _flash_saved(saved: Saved, done: str) -> None:
+    """Say honestly whether the write reached the sheet or waits in the outbox."""
+    if saved.waiting is None:
+        flash(f"Caso {saved.case.case_id} {done} na planilha.", "success")
+    else:
+        flash(
+            f"Caso {saved.case.case_id} {done}, aguardando envio à planilha: nada foi perdido e"
+            f" o envio será tentado de novo automaticamente. Motivo: {saved.waiting}",
+            "warning",
+        )
 
 
 def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
     """The form page; it never fails for want of the sheet, so typed input is never lost."""
     try:
-        operators = _operators(get_book().list())
+        operators = _operators(get_book().cases())
     except SheetError:
         operators = []
     return render_template(

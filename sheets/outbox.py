@@ -1,0 +1,195 @@
+"""The outbox: a durable queue (SQLite) of sheet writes not yet confirmed by the sheet.
+
+Every save is written here first and removed only once the sheet took it, so a case survives
+a sheet that is down, rate-limited, locked by Excel, or a restart of the app. Case IDs are
+allocated here too, so a case gets its ID even while the sheet cannot be reached.
+"""
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+ADD, EDIT = "add", "edit"
+PENDING, FAILED = "pending", "failed"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    queued_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'pending'
+);
+CREATE TABLE IF NOT EXISTS case_numbers (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One queued write: a new case (all its cells) or an edit (the form's cells and base)."""
+
+    seq: int
+    case_id: str
+    kind: str
+    values: dict[str, object]
+    base: dict[str, str]
+    author: str
+    queued_at: datetime
+    attempts: int = 0
+    last_error: str = ""
+    state: str = PENDING
+
+
+class Outbox:
+    """Writes waiting for the sheet, in the order they were made."""
+
+    def __init__(self, path: Path, drain_timeout: float = 60.0) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._drain_lock = FileLock(f"{self.path}.drain.lock", timeout=drain_timeout)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA synchronous=FULL")
+            yield db
+        finally:
+            db.close()
+
+    def allocate_id(self, year: int, floor: int) -> str:
+        """``RET-<year>-<n>``: above every number used here and above ``floor`` (the sheet's)."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT last FROM case_numbers WHERE year = ?", (year,)).fetchone()
+            number = max(row[0] if row else 0, floor) + 1
+            db.execute(
+                "INSERT INTO case_numbers (year, last) VALUES (?, ?)"
+                " ON CONFLICT(year) DO UPDATE SET last = excluded.last",
+                (year, number),
+            )
+            db.execute("COMMIT")
+        return f"RET-{year}-{number:04d}"
+
+    def put(
+        self,
+        kind: str,
+        case_id: str,
+        values: Mapping[str, object],
+        author: str,
+        queued_at: datetime,
+        base: Mapping[str, str] | None = None,
+    ) -> int:
+        """Queue a write durably; its sequence number."""
+        payload = json.dumps(
+            {
+                "values": {k: _tag(v) for k, v in values.items()},
+                "base": base or {},
+                "author": author,
+            }
+        )
+        with self._connect() as db:
+            cursor = db.execute(
+                "INSERT INTO entries (case_id, kind, payload, queued_at) VALUES (?, ?, ?, ?)",
+                (case_id, kind, payload, queued_at.isoformat()),
+            )
+            return int(cursor.lastrowid)
+
+    def entries(self, case_id: str | None = None, state: str | None = PENDING) -> list[Entry]:
+        """Queued writes in order, optionally of one case and of one state (None: any)."""
+        query, args = "SELECT * FROM entries WHERE 1=1", []
+        if case_id is not None:
+            query, args = query + " AND case_id = ?", [*args, case_id]
+        if state is not None:
+            query, args = query + " AND state = ?", [*args, state]
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            return [_entry(row) for row in db.execute(query + " ORDER BY seq", args)]
+
+    def is_queued(self, seq: int) -> bool:
+        """Whether the write ``seq`` is still in the outbox (pending or failed)."""
+        with self._connect() as db:
+            return db.execute("SELECT 1 FROM entries WHERE seq = ?", (seq,)).fetchone() is not None
+
+    def remove(self, seq: int) -> None:
+        """The sheet took the write (or it turned out to be needless): forget it."""
+        with self._connect() as db:
+            db.execute("DELETE FROM entries WHERE seq = ?", (seq,))
+
+    def attempted(self, seq: int, error: str) -> None:
+        """A try failed for a passing reason; the write stays pending."""
+        with self._connect() as db:
+            db.execute(
+                "UPDATE entries SET attempts = attempts + 1, last_error = ? WHERE seq = ?",
+                (error, seq),
+            )
+
+    def fail(self, seq: int, error: str) -> None:
+        """The write can never go as it is (conflict, case deleted): keep it, stop retrying."""
+        with self._connect() as db:
+            db.execute(
+                "UPDATE entries SET attempts = attempts + 1, last_error = ?, state = ?"
+                " WHERE seq = ?",
+                (error, FAILED, seq),
+            )
+
+    @contextmanager
+    def draining(self) -> Iterator[bool]:
+        """Hold the right to send (one sender at a time, across processes); False if busy."""
+        try:
+            self._drain_lock.acquire()
+        except Timeout:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self._drain_lock.release()
+
+
+def _tag(value: object) -> object:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    return value
+
+
+_UNTAG = {"$datetime": datetime.fromisoformat, "$date": date.fromisoformat, "$decimal": Decimal}
+
+
+def _untag(value: object) -> object:
+    if isinstance(value, dict):
+        ((tag, text),) = value.items()
+        return _UNTAG[tag](text)
+    return value
+
+
+def _entry(row: sqlite3.Row) -> Entry:
+    payload = json.loads(row["payload"])
+    return Entry(
+        seq=row["seq"],
+        case_id=row["case_id"],
+        kind=row["kind"],
+        values={k: _untag(v) for k, v in payload["values"].items()},
+        base=payload["base"],
+        author=payload["author"],
+        queued_at=datetime.fromisoformat(row["queued_at"]),
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        state=row["state"],
+    )

@@ -10,6 +10,8 @@ from flask import Flask, current_app
 
 from sheets.backend import Backend
 from sheets.book import CaseBook
+from sheets.cli import sheet_cli
+from sheets.errors import SheetError
 from sheets.outbox import Outbox
 from sheets.workbook import WorkbookBackend
 
@@ -27,6 +29,7 @@ def init_app(app: Flask) -> None:
 
     book = CaseBook(_backend(app), outbox, clock)
     app.extensions[_EXTENSION] = book
+    app.cli.add_command(sheet_cli)
     interval = float(app.config["RETENCAO_OUTBOX_INTERVAL"])
     if interval > 0:
         _start_drainer(book, interval, app.logger)
@@ -38,11 +41,49 @@ def get_book() -> CaseBook:
 
 
 def _backend(app: Flask) -> Backend:
-    path = Path(app.config["RETENCAO_WORKBOOK"] or Path(app.instance_path) / "retencao.xlsx")
+    config = app.config
+    if config["GOOGLE_SHEET_ID"]:
+        return _google_backend(app)
+    path = Path(config["RETENCAO_WORKBOOK"] or Path(app.instance_path) / "retencao.xlsx")
     app.logger.info(
         "Casos gravados na planilha local %s (nenhuma planilha Google configurada).", path
     )
-    return WorkbookBackend(path, app.config["RETENCAO_WORKSHEET"])
+    return WorkbookBackend(path, config["RETENCAO_WORKSHEET"])
+
+
+def _google_backend(app: Flask) -> Backend:
+    """The Google backend; a problem found at start-up is logged in pt-BR and shown on pages."""
+    from sheets.google import GoogleSheetBackend, RetryPolicy, connect, spreadsheet_key
+    from sheets.unavailable import UnavailableBackend
+
+    config = app.config
+    try:
+        key = spreadsheet_key(config["GOOGLE_SHEET_ID"])
+        if not config["GOOGLE_APPLICATION_CREDENTIALS"]:
+            raise SheetError(
+                "GOOGLE_SHEET_ID está configurado, mas falta GOOGLE_APPLICATION_CREDENTIALS: o"
+                " caminho do arquivo JSON da chave da conta de serviço."
+            )
+        retry = RetryPolicy(
+            attempts=int(config["RETENCAO_GOOGLE_ATTEMPTS"]),
+            base_delay=float(config["RETENCAO_GOOGLE_BACKOFF"]),
+            timeout=float(config["RETENCAO_GOOGLE_TIMEOUT"]),
+        )
+        client, email = connect(
+            Path(config["GOOGLE_APPLICATION_CREDENTIALS"]),
+            retry.timeout,
+            config.get("SHEETS_TRANSPORT"),
+        )
+        backend = GoogleSheetBackend(client, email, key, config["RETENCAO_WORKSHEET"], retry)
+    except SheetError as error:
+        app.logger.error("Planilha Google indisponível: %s", error)
+        return UnavailableBackend(str(error))
+    try:
+        backend.check()
+        app.logger.info("Casos gravados na %s.", backend.description)
+    except SheetError as error:
+        app.logger.error("Planilha Google indisponível: %s", error)
+    return backend
 
 
 def _start_drainer(book: CaseBook, interval: float, logger: logging.Logger) -> None:

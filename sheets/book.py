@@ -24,6 +24,14 @@ BUSY = "Outra gravação está enviando a fila para a planilha; este envio fica 
 
 
 @dataclass(frozen=True)
+class Stale:
+    """The sheet could not be read: pages show the last good read, from ``read_at``."""
+
+    reason: str
+    read_at: datetime
+
+
+@dataclass(frozen=True)
 class Saved:
     """A case as saved; ``waiting`` says why it is not in the sheet yet (None once it is)."""
 
@@ -60,6 +68,8 @@ class CaseBook:
         self.clock = clock
         self._decoded: tuple[Table, list[Case]] | None = None
         self._highest_seen: dict[int, int] = {}
+        self._last_good: tuple[Table, datetime] | None = None
+        self.stale: Stale | None = None
 
     def cases(self) -> list[Case]:
         """Every case, newest first, including new ones still waiting for the sheet."""
@@ -80,7 +90,7 @@ class CaseBook:
         except SheetError:
             if not entries:
                 raise
-            found = None
+            found = None  # never read: the case is what the outbox holds
         case = codec.decode(found[1]) if found else None
         for entry in entries:
             case = _with_entry(case, entry)
@@ -169,7 +179,15 @@ class CaseBook:
         return plan
 
     def _read(self) -> Table:
-        table = self.backend.read()
+        """The sheet now or, if it cannot be read, the last good read (``stale`` says so)."""
+        try:
+            table = self.backend.read()
+        except SheetError as error:
+            if self._last_good is None or isinstance(error, CaseNotFound):
+                raise
+            self.stale = Stale(str(error), self._last_good[1])
+            return self._last_good[0]
+        self._last_good, self.stale = (table, self.clock()), None
         year = self.clock().year
         self._highest_seen[year] = max(self._highest_seen.get(year, 0), highest_number(table, year))
         return table

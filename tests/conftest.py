@@ -1,13 +1,31 @@
-"""Fixtures: an app on a fresh workbook in a temporary folder, its client and its book."""
+"""Fixtures: the app on each backend (local workbook, Google on the stand-in), its client, its
+book, and ``sheet``: the spreadsheet as a supervisor sees and edits it by hand."""
 
+import json
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
+from gspread.utils import rowcol_to_a1
 
 from app import create_app
 from sheets import get_book
+from sheets.codec import SERIAL_EPOCH
+from sheets.columns import BY_HEADER, ID_HEADER, Kind
+from sheets.google_setup import prepare
 from tests.seeds import CLINIC_FORM
+from tests.standin import SheetsStandIn, service_account_info
+
+SERVICE_ACCOUNT = "retencao@retencao-testes.iam.gserviceaccount.com"
+TAB = "Casos"
+FOREIGN = "Anotação da supervisora"
+
+
+@pytest.fixture(params=["local", "google"])
+def backend_kind(request) -> str:
+    """Which sheet the app writes to; a test pins one with parametrize("backend_kind", [...])."""
+    return request.param
 
 
 @pytest.fixture
@@ -16,17 +34,53 @@ def workbook_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(workbook_path: Path):
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-            "RETENCAO_WORKBOOK": str(workbook_path),
-            "RETENCAO_OUTBOX": str(workbook_path.with_name("outbox.sqlite3")),
-            "RETENCAO_OUTBOX_INTERVAL": 0,
-        }
+def standin() -> SheetsStandIn:
+    return SheetsStandIn()
+
+
+@pytest.fixture(scope="session")
+def service_account() -> dict[str, str]:
+    """The app's service-account key (generating an RSA key is slow: once per run)."""
+    return service_account_info(SERVICE_ACCOUNT)
+
+
+@pytest.fixture
+def google_config(
+    tmp_path: Path, standin: SheetsStandIn, service_account: dict[str, str]
+) -> dict[str, object]:
+    """Settings for the Google backend on a fresh stand-in spreadsheet shared with the app."""
+    info = service_account
+    standin.register_service_account(info)
+    key = standin.create_spreadsheet(
+        title="Retenção", worksheets=(TAB,), shared_with=(SERVICE_ACCOUNT,)
     )
+    credentials = tmp_path / "service-account.json"
+    credentials.write_text(json.dumps(info))
+    return {
+        "GOOGLE_SHEET_ID": key,
+        "GOOGLE_APPLICATION_CREDENTIALS": str(credentials),
+        "SHEETS_TRANSPORT": standin.adapter(),
+        "RETENCAO_GOOGLE_BACKOFF": 0.001,
+    }
+
+
+@pytest.fixture
+def app(request, backend_kind: str, workbook_path: Path):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "WTF_CSRF_ENABLED": False,
+        "RETENCAO_WORKBOOK": str(workbook_path),
+        "RETENCAO_OUTBOX": str(workbook_path.with_name("outbox.sqlite3")),
+        "RETENCAO_OUTBOX_INTERVAL": 0,
+    }
+    if backend_kind == "google":
+        config.update(request.getfixturevalue("google_config"))
+    app = create_app(config)
+    if backend_kind == "google":
+        with app.app_context():
+            prepare(get_book().backend)
+    return app
 
 
 @pytest.fixture
@@ -38,6 +92,14 @@ def client(app):
 def book(app):
     with app.app_context():
         yield get_book()
+
+
+@pytest.fixture
+def sheet(request, backend_kind: str, workbook_path: Path):
+    if backend_kind == "google":
+        standin = request.getfixturevalue("standin")
+        return GoogleSheet(standin, request.getfixturevalue("google_config")["GOOGLE_SHEET_ID"])
+    return WorkbookSheet(workbook_path)
 
 
 @pytest.fixture
@@ -56,8 +118,117 @@ def created_id(response) -> str:
     return response.headers["Location"].rsplit("/", 1)[-1]
 
 
-def sheet_rows(path: Path, worksheet: str = "Casos") -> list[dict[str, object]]:
-    """The workbook's data rows as header -> value, read straight from the file."""
-    sheet = openpyxl.load_workbook(path)[worksheet]
-    rows = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
+class WorkbookSheet:
+    """The local workbook, opened and saved by hand with openpyxl as Excel would."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def grid(self) -> list[list[object]]:
+        """Every row of the tab, header first, as cell values."""
+        return [
+            list(row) for row in openpyxl.load_workbook(self.path)[TAB].iter_rows(values_only=True)
+        ]
+
+    def rows(self) -> list[dict[str, object]]:
+        """The data rows as header -> value (dates as datetimes, as Excel stores them)."""
+        header, *body = self.grid() or [[]]
+        return [dict(zip(header, row, strict=False)) for row in body]
+
+    def set_cell(self, case_id: str, header: str, value: object) -> None:
+        """A supervisor changes one cell of a case's row."""
+        workbook = openpyxl.load_workbook(self.path)
+        sheet = workbook[TAB]
+        headers = [cell.value for cell in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            if row[headers.index(ID_HEADER)].value == case_id:
+                row[headers.index(header)].value = value
+        workbook.save(self.path)
+
+    def delete_case_row(self, case_id: str) -> None:
+        """A supervisor deletes a case's row."""
+        workbook = openpyxl.load_workbook(self.path)
+        sheet = workbook[TAB]
+        ids = [row[0] for row in sheet.iter_rows(values_only=True)]
+        sheet.delete_rows(ids.index(case_id) + 1)
+        workbook.save(self.path)
+
+    def rearrange(self) -> None:
+        """Reverse the columns, sort rows by name descending, insert a column of one's own."""
+        workbook = openpyxl.load_workbook(self.path)
+        sheet = workbook[TAB]
+        header, *body = [list(r)[::-1] for r in sheet.iter_rows(values_only=True)]
+        name = header.index("Nome dentista")
+        body.sort(key=lambda r: r[name], reverse=True)
+        header.insert(2, FOREIGN)
+        for number, row in enumerate(body):
+            row.insert(2, f"nota {row[name + 1]} #{number}")
+        workbook.remove(sheet)
+        sheet = workbook.create_sheet(TAB)
+        for row in [header, *body]:
+            sheet.append(row)
+        workbook.save(self.path)
+
+
+class GoogleSheet:
+    """The stand-in spreadsheet, edited as a person would in the Sheets UI."""
+
+    def __init__(self, standin: SheetsStandIn, key: str) -> None:
+        self.standin = standin
+        self.key = key
+
+    def grid(self) -> list[list[object]]:
+        """Every row of the tab, header first, as effective cell values."""
+        return self.standin.grid(self.key, TAB)
+
+    def rows(self) -> list[dict[str, object]]:
+        """The data rows as header -> value, date serials turned into datetimes."""
+        header, *body = self.grid() or [[]]
+        return [
+            {
+                h: _serial_to_datetime(h, row[i] if i < len(row) else None)
+                for i, h in enumerate(header)
+            }
+            for row in body
+            if any(cell not in ("", None) for cell in row)
+        ]
+
+    def set_cell(self, case_id: str, header: str, value: object) -> None:
+        """A supervisor types a value into one cell of a case's row."""
+        self.standin.person_type(self.key, TAB, self._a1(case_id, header), str(value))
+
+    def delete_case_row(self, case_id: str) -> None:
+        """A supervisor deletes a case's row."""
+        self.standin.person_delete_rows(self.key, TAB, row=self._row(case_id), count=1)
+
+    def rearrange(self) -> None:
+        """Reverse the columns, sort by name descending, add a column and a blank row above."""
+        count = len(self.grid()[0])
+        for target in range(1, count + 1):
+            self.standin.person_move_column(self.key, TAB, from_col=count, to_col=target)
+        name = self.grid()[0].index("Nome dentista") + 1
+        self.standin.person_sort(self.key, TAB, by_col=name, descending=True)
+        self.standin.person_insert_column(self.key, TAB, before_col=3, header=FOREIGN)
+        grid = self.grid()
+        for number, row in enumerate(grid[1:], start=2):
+            note = f"nota {row[grid[0].index('Nome dentista')]} #{number - 2}"
+            self.standin.person_type(self.key, TAB, f"C{number}", note)
+        self.standin.person_insert_rows(self.key, TAB, before_row=2, count=1)
+
+    def _row(self, case_id: str) -> int:
+        grid = self.grid()
+        column = grid[0].index(ID_HEADER)
+        return next(
+            n for n, row in enumerate(grid, start=1) if len(row) > column and row[column] == case_id
+        )
+
+    def _a1(self, case_id: str, header: str) -> str:
+        return rowcol_to_a1(self._row(case_id), self.grid()[0].index(header) + 1)
+
+
+def _serial_to_datetime(header: object, value: object) -> object:
+    column = BY_HEADER.get(header)
+    dated = column is not None and column.kind in (Kind.DATE, Kind.DATETIME)
+    if dated and isinstance(value, int | float) and not isinstance(value, bool):
+        return SERIAL_EPOCH + timedelta(seconds=round(value * 86400))
+    return None if value == "" else value

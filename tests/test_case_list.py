@@ -107,8 +107,14 @@ def test_user_text_is_escaped(client, clinic_form):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_footer_says_where_the_data_lives(client, workbook_path):
+@pytest.mark.parametrize("backend_kind", ["local"])
+def test_footer_names_the_local_workbook(client, workbook_path):
     assert f"planilha local {workbook_path}" in text(client.get("/").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("backend_kind", ["google"])
+def test_footer_names_the_google_sheet(client):
+    assert "planilha Google “Retenção” (aba Casos)" in text(client.get("/").get_data(as_text=True))
 
 
 def test_unexpected_error_gets_a_portuguese_page(app, client, monkeypatch):

@@ -5,11 +5,11 @@ import threading
 from pathlib import Path
 
 from app import create_app
-from tests.conftest import created_id, post_new, sheet_rows
+from tests.conftest import WorkbookSheet, created_id, post_new
 from tests.seeds import CLINIC_FORM
 
 
-def test_twenty_threads_saving_at_once_lose_no_row(app, clinic_form, workbook_path):
+def test_twenty_threads_saving_at_once_lose_no_row(app, clinic_form, sheet):
     start = threading.Barrier(20)
     ids: list[str] = []
     failures: list[BaseException] = []
@@ -29,7 +29,7 @@ def test_twenty_threads_saving_at_once_lose_no_row(app, clinic_form, workbook_pa
         thread.join()
 
     assert failures == []
-    rows = sheet_rows(workbook_path)
+    rows = sheet.rows()
     assert len(rows) == 20
     assert sorted(r["Nome dentista"] for r in rows) == sorted(f"D{n}" for n in range(20))
     assert len({r["ID do caso"] for r in rows}) == 20
@@ -54,6 +54,7 @@ def _worker(path: str, worker: int, count: int, start) -> None:
 
 
 def test_worker_processes_sharing_the_workbook_lose_no_row(tmp_path: Path):
+    # The local workbook only: worker processes cannot share the in-process Google stand-in.
     path = tmp_path / "casos.xlsx"
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(3)
@@ -64,7 +65,7 @@ def test_worker_processes_sharing_the_workbook_lose_no_row(tmp_path: Path):
         worker.join(timeout=120)
 
     assert [worker.exitcode for worker in workers] == [0, 0, 0]
-    rows = sheet_rows(path)
+    rows = WorkbookSheet(path).rows()
     assert len(rows) == 15
     assert len({r["ID do caso"] for r in rows}) == 15
     assert {r["Nome dentista"] for r in rows} == {f"P{w}-{n}" for w in range(3) for n in range(5)}

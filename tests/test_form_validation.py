@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import created_id, post_new, sheet_rows
+from tests.conftest import created_id, post_new
 from tests.html import field_errors, input_value
 
 
@@ -66,14 +66,14 @@ REJECTED = [
 
 @pytest.mark.parametrize(("field", "changes", "message"), REJECTED)
 def test_rejected_input_shows_message_beside_field_and_writes_nothing(
-    client, clinic_form, workbook_path, field, changes, message
+    client, clinic_form, sheet, field, changes, message
 ):
     response = submit(client, clinic_form, **changes)
 
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in field_errors(page, field)
-    assert sheet_rows(workbook_path) == []
+    assert sheet.rows() == []
 
 
 def test_rejected_form_keeps_everything_the_user_typed(client, clinic_form):
@@ -116,16 +116,14 @@ ACCEPTED = [
 
 
 @pytest.mark.parametrize(("changes", "header", "stored"), ACCEPTED)
-def test_accepted_input_is_stored_normalised(
-    client, clinic_form, workbook_path, changes, header, stored
-):
+def test_accepted_input_is_stored_normalised(client, clinic_form, sheet, changes, header, stored):
     created_id(submit(client, clinic_form, **changes))
 
-    [row] = sheet_rows(workbook_path)
+    [row] = sheet.rows()
     assert row[header] == stored
 
 
-def test_blank_optional_fields_leave_cells_empty(client, workbook_path):
+def test_blank_optional_fields_leave_cells_empty(client, sheet):
     minimal = {
         "analyst": "Ana",
         "cro": "123",
@@ -136,7 +134,7 @@ def test_blank_optional_fields_leave_cells_empty(client, workbook_path):
     }
     created_id(post_new(client, minimal))
 
-    [row] = sheet_rows(workbook_path)
+    [row] = sheet.rows()
     assert row["Status retenção"] == "Em andamento"
     assert row["Nº de vidas"] is None
     assert row["Data final"] is None

@@ -1,17 +1,17 @@
 """The first paper form (shared/seeds/form-case-terminated-clinic.md) entered in full."""
 
 from sheets.columns import HEADERS
-from tests.conftest import created_id, post_new, sheet_rows
+from tests.conftest import created_id, post_new
 from tests.html import text
 from tests.seeds import CLINIC_ROW
 
 BOOKKEEPING = {"ID do caso", "Criado em", "Atualizado em"}
 
 
-def test_seed_form_becomes_one_row_matching_the_paper(client, clinic_form, workbook_path):
+def test_seed_form_becomes_one_row_matching_the_paper(client, clinic_form, sheet):
     case_id = created_id(post_new(client, clinic_form))
 
-    [row] = sheet_rows(workbook_path)
+    [row] = sheet.rows()
     assert row["ID do caso"] == case_id
     filled = {h: row[h] for h in HEADERS if h not in BOOKKEEPING and row[h] not in (None, "")}
     assert {h: _plain(v) for h, v in filled.items()} == {

@@ -1,13 +1,11 @@
-"""The workbook is shared: people reorder columns, sort rows, add columns and edit cells."""
+"""The sheet is shared: people reorder columns, sort rows, add columns and edit cells."""
 
 import openpyxl
 import pytest
 
 from sheets import get_book
-from tests.conftest import created_id, post_new, sheet_rows
+from tests.conftest import FOREIGN, created_id, post_new
 from tests.html import hidden_value, text
-
-FOREIGN = "Anotação da supervisora"
 
 
 def add_cases(client, clinic_form, names):
@@ -22,48 +20,19 @@ def edit_data(client, case_id, form, **changes):
     return {**form, **changes, "base": hidden_value(page, "base"), "editor": "Carla Editora"}
 
 
-def set_cell(path, case_id, header, value):
-    """A supervisor changes one cell of a case's row in the file, as Excel would save it."""
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook["Casos"]
-    headers = [cell.value for cell in sheet[1]]
-    for row in sheet.iter_rows(min_row=2):
-        if row[headers.index("ID do caso")].value == case_id:
-            row[headers.index(header)].value = value
-    workbook.save(path)
-
-
-def rearrange_by_hand(path):
-    """Reverse the columns, sort rows by name descending, insert a column of one's own."""
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook["Casos"]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    header, body = rows[0][::-1], [r[::-1] for r in rows[1:]]
-    name = header.index("Nome dentista")
-    body.sort(key=lambda r: r[name], reverse=True)
-    header.insert(2, FOREIGN)
-    for number, row in enumerate(body):
-        row.insert(2, f"nota {row[name + 1]} #{number}")
-    workbook.remove(sheet)
-    sheet = workbook.create_sheet("Casos")
-    for row in [header, *body]:
-        sheet.append(row)
-    workbook.save(path)
-
-
 def test_edit_lands_in_right_row_and_cells_after_people_rearranged_the_sheet(
-    client, clinic_form, workbook_path
+    client, clinic_form, sheet
 ):
     ids = add_cases(client, clinic_form, ["ANA", "BEATRIZ", "CLARA"])
-    rearrange_by_hand(workbook_path)
-    before = {row["ID do caso"]: row for row in sheet_rows(workbook_path)}
-    header_before = list(openpyxl.load_workbook(workbook_path)["Casos"].values)[0]
+    sheet.rearrange()
+    before = {row["ID do caso"]: row for row in sheet.rows()}
+    header_before = sheet.grid()[0]
 
     data = edit_data(client, ids["BEATRIZ"], clinic_form, dentist_name="BEATRIZ", city="DOURADOS")
     response = client.post(f"/casos/{ids['BEATRIZ']}/editar", data=data)
 
     assert response.status_code == 302
-    after = {row["ID do caso"]: row for row in sheet_rows(workbook_path)}
+    after = {row["ID do caso"]: row for row in sheet.rows()}
     changed = {
         header
         for header in after[ids["BEATRIZ"]]
@@ -75,54 +44,52 @@ def test_edit_lands_in_right_row_and_cells_after_people_rearranged_the_sheet(
     assert after[ids["ANA"]] == before[ids["ANA"]]
     assert after[ids["CLARA"]] == before[ids["CLARA"]]
     assert [row[FOREIGN] for row in after.values()] == [row[FOREIGN] for row in before.values()]
-    assert list(openpyxl.load_workbook(workbook_path)["Casos"].values)[0] == header_before
+    assert sheet.grid()[0] == header_before
 
 
 def test_new_case_after_rearranging_goes_below_and_fills_the_right_columns(
-    client, clinic_form, workbook_path
+    client, clinic_form, sheet
 ):
     add_cases(client, clinic_form, ["ANA", "BEATRIZ"])
-    rearrange_by_hand(workbook_path)
+    sheet.rearrange()
 
     new_id = created_id(post_new(client, {**clinic_form, "dentist_name": "DÉBORA"}))
 
-    rows = sheet_rows(workbook_path)
+    rows = sheet.rows()
     assert [r["Nome dentista"] for r in rows] == ["BEATRIZ", "ANA", "DÉBORA"]
     assert rows[-1]["ID do caso"] == new_id == "RET-" + new_id[4:8] + "-0003"
     assert rows[-1][FOREIGN] is None
     assert rows[-1]["CPF"] == "52998224725"
 
 
-def test_supervisor_edit_in_the_file_shows_in_the_app(client, clinic_form, workbook_path):
+def test_supervisor_edit_in_the_sheet_shows_in_the_app(client, clinic_form, sheet):
     case_id = created_id(post_new(client, clinic_form))
     assert "Desligamento" in text(client.get(f"/casos/{case_id}").get_data(as_text=True))
 
-    set_cell(workbook_path, case_id, "Status retenção", "Retenção Efetiva")
+    sheet.set_cell(case_id, "Status retenção", "Retenção Efetiva")
 
     page = text(client.get(f"/casos/{case_id}").get_data(as_text=True))
     assert "☑ Retenção Efetiva" in page
     assert "☐ Desligamento" in page
 
 
-def test_field_changed_in_sheet_and_not_by_user_is_kept(client, clinic_form, workbook_path):
+def test_field_changed_in_sheet_and_not_by_user_is_kept(client, clinic_form, sheet):
     case_id = created_id(post_new(client, clinic_form))
     data = edit_data(client, case_id, clinic_form, city="DOURADOS")
-    set_cell(workbook_path, case_id, "Supervisor", "Supervisora Nova")
+    sheet.set_cell(case_id, "Supervisor", "Supervisora Nova")
 
     response = client.post(f"/casos/{case_id}/editar", data=data)
 
     assert response.status_code == 302
-    [row] = sheet_rows(workbook_path)
+    [row] = sheet.rows()
     assert row["Cidade"] == "DOURADOS"
     assert row["Supervisor"] == "Supervisora Nova"
 
 
-def test_same_field_changed_on_both_sides_shows_both_and_writes_nothing(
-    client, clinic_form, workbook_path
-):
+def test_same_field_changed_on_both_sides_shows_both_and_writes_nothing(client, clinic_form, sheet):
     case_id = created_id(post_new(client, clinic_form))
     data = edit_data(client, case_id, clinic_form, city="CORUMBÁ")
-    set_cell(workbook_path, case_id, "Cidade", "DOURADOS")
+    sheet.set_cell(case_id, "Cidade", "DOURADOS")
 
     response = client.post(f"/casos/{case_id}/editar", data=data)
 
@@ -130,48 +97,57 @@ def test_same_field_changed_on_both_sides_shows_both_and_writes_nothing(
     assert response.status_code == 409
     assert "<td>Cidade</td><td>CORUMBÁ</td><td>DOURADOS</td>" in page
     assert 'value="CORUMBÁ"' in page
-    assert sheet_rows(workbook_path)[0]["Cidade"] == "DOURADOS"
+    assert sheet.rows()[0]["Cidade"] == "DOURADOS"
 
     again = client.post(
         f"/casos/{case_id}/editar", data={**data, "base": hidden_value(page, "base")}
     )
 
     assert again.status_code == 302
-    assert sheet_rows(workbook_path)[0]["Cidade"] == "CORUMBÁ"
+    assert sheet.rows()[0]["Cidade"] == "CORUMBÁ"
 
 
-def test_saving_an_unchanged_form_writes_nothing(client, clinic_form, workbook_path):
+def test_saving_an_unchanged_form_writes_nothing(client, clinic_form, sheet):
     case_id = created_id(post_new(client, clinic_form))
-    stamp = workbook_path.stat().st_mtime_ns
+    before = sheet.grid()
 
     response = client.post(f"/casos/{case_id}/editar", data=edit_data(client, case_id, clinic_form))
 
     assert response.status_code == 302
-    assert workbook_path.stat().st_mtime_ns == stamp
+    assert sheet.grid() == before
     follow = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Nenhuma alteração para salvar." in follow
 
 
-def test_case_deleted_from_sheet_is_reported_not_recreated(client, clinic_form, workbook_path):
+def test_case_deleted_from_sheet_is_reported_not_recreated(client, clinic_form, sheet):
     case_id = created_id(post_new(client, clinic_form))
     data = edit_data(client, case_id, clinic_form, city="DOURADOS")
-    workbook = openpyxl.load_workbook(workbook_path)
-    workbook["Casos"].delete_rows(2)
-    workbook.save(workbook_path)
+    sheet.delete_case_row(case_id)
 
     response = client.post(f"/casos/{case_id}/editar", data=data)
 
     assert response.status_code == 404
     assert f"O caso {case_id} não foi encontrado na planilha." in response.get_data(as_text=True)
-    assert sheet_rows(workbook_path) == []
+    assert sheet.rows() == []
 
 
+@pytest.mark.parametrize("backend_kind", ["local"])
+def test_unchanged_form_leaves_the_workbook_file_untouched(client, clinic_form, workbook_path):
+    case_id = created_id(post_new(client, clinic_form))
+    stamp = workbook_path.stat().st_mtime_ns
+
+    client.post(f"/casos/{case_id}/editar", data=edit_data(client, case_id, clinic_form))
+
+    assert workbook_path.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.parametrize("backend_kind", ["local"])
 @pytest.mark.parametrize("lock_name", ["~$casos.xlsx", ".~lock.casos.xlsx#"])
 def test_workbook_open_in_excel_keeps_the_case_waiting_then_writes_it_once(
-    app, client, clinic_form, workbook_path, lock_name
+    app, client, clinic_form, sheet, lock_name
 ):
     add_cases(client, clinic_form, ["ANA"])
-    lock = workbook_path.parent / lock_name
+    lock = sheet.path.parent / lock_name
     lock.write_text("owner")
 
     response = post_new(client, {**clinic_form, "dentist_name": "BEATRIZ"})
@@ -182,19 +158,20 @@ def test_workbook_open_in_excel_keeps_the_case_waiting_then_writes_it_once(
     assert "está aberta no Excel ou LibreOffice" in page
     assert "Nome dentista BEATRIZ" in page
     assert "aguardando envio" in text(client.get("/").get_data(as_text=True))
-    assert len(sheet_rows(workbook_path)) == 1
+    assert len(sheet.rows()) == 1
 
     lock.unlink()
     with app.app_context():
         assert get_book().flush() is None
         assert get_book().flush() is None
 
-    rows = sheet_rows(workbook_path)
+    rows = sheet.rows()
     assert [r["Nome dentista"] for r in rows] == ["ANA", "BEATRIZ"]
     assert rows[1]["ID do caso"] == case_id
     assert "aguardando envio" not in text(client.get(f"/casos/{case_id}").get_data(as_text=True))
 
 
+@pytest.mark.parametrize("backend_kind", ["local"])
 def test_unreadable_workbook_gives_a_message_not_a_crash_and_keeps_the_case(
     client, clinic_form, workbook_path
 ):
@@ -211,6 +188,7 @@ def test_unreadable_workbook_gives_a_message_not_a_crash_and_keeps_the_case(
     assert workbook_path.read_bytes() == b"not a spreadsheet"
 
 
+@pytest.mark.parametrize("backend_kind", ["local"])
 def test_missing_tab_is_named_in_the_message(client, workbook_path):
     workbook = openpyxl.Workbook()
     workbook.active.title = "Planilha1"

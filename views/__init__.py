@@ -24,7 +24,9 @@ def init_app(app: Flask) -> None:
     """Register the routes, the pt-BR filters and the pages shown for storage errors."""
     app.register_blueprint(cases.bp)
     app.jinja_env.filters.update(FILTERS)
-    app.context_processor(lambda: {"storage": get_book().backend.description})
+    app.context_processor(
+        lambda: {"storage": get_book().backend.description, "stale": get_book().stale}
+    )
 
     @app.errorhandler(CaseNotFound)
     def case_not_found(error: CaseNotFound):

@@ -30,7 +30,7 @@ from retention.choices import (
 from retention.search import CaseQuery
 from sheets import get_book
 from sheets.book import Saved, fingerprint
-from sheets.errors import EditConflict, SheetError
+from sheets.errors import CaseNotFound, EditConflict, SheetError
 
 bp = Blueprint("cases", __name__)
 
@@ -98,12 +98,20 @@ def detail(case_id: str):
 def edit(case_id: str):
     """Change a case; only the fields the user changed are written."""
     book = get_book()
-    case = book.get(case_id)
-    form = EditCaseForm.from_case(case)
     if request.method == "GET":
+        case = book.get(case_id)
+        form = EditCaseForm.from_case(case)
         form.base.data = json.dumps(fingerprint(case))
         form.editor.data = session.get("editor", "")
-    elif form.validate():
+        return _form_page(form, case, 200)
+    try:
+        case = book.get(case_id)
+    except CaseNotFound:
+        raise
+    except SheetError:
+        case = Case(case_id=case_id)  # the sheet is out of reach: the edit still gets queued
+    form = EditCaseForm.from_case(case)
+    if form.validate():
         try:
             session["editor"] = form.editor.data
             saved = book.update(

@@ -1,0 +1,238 @@
+"""The Google Sheets backend: gspread with a service account, typed cells, retries with backoff.
+
+Each operation costs a fixed number of Sheets calls: a read is one ``values.get`` of the whole
+tab; a write is that read plus one ``values.append`` (new case) or one ``values.batchUpdate``
+(edit). Transient failures (429, 5xx, timeouts) retry the whole read-plan-write cycle with
+exponential backoff and jitter, so an append whose answer was lost is never sent twice: the
+next cycle finds its case ID in the sheet.
+"""
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+import gspread
+import requests
+from google.auth import exceptions as auth_errors
+from google.auth.transport.requests import AuthorizedSession, Request
+from google.oauth2 import service_account
+from gspread.exceptions import APIError
+from gspread.utils import extract_id_from_url, rowcol_to_a1
+
+from sheets.backend import Plan
+from sheets.errors import SheetError, SheetUnavailable, SheetUnreadable
+from sheets.table import Append, Table
+
+SCOPES = (
+    "https://www.googleapis.com/auth/spreadsheets",
+    "https://www.googleapis.com/auth/drive.metadata.readonly",
+)
+READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+WRITE_PARAMS = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
+SERIAL_EPOCH = datetime(1899, 12, 30)
+_TRANSIENT = (requests.RequestException, auth_errors.TransportError)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to wait for Google: per-call timeout, and backoff between tries."""
+
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    timeout: float = 20.0
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    jitter: Callable[[], float] = field(default=random.random, compare=False)
+
+    def delays(self) -> Iterator[float]:
+        """The waits between tries: doubling, capped, each scaled by a random 50-100%."""
+        for attempt in range(self.attempts - 1):
+            yield min(self.max_delay, self.base_delay * 2**attempt) * (0.5 + self.jitter() / 2)
+
+
+def spreadsheet_key(key_or_url: str) -> str:
+    """The spreadsheet key from the key itself or the sheet's full URL."""
+    text = key_or_url.strip()
+    if "/" not in text:
+        return text
+    try:
+        return extract_id_from_url(text)
+    except gspread.exceptions.NoValidUrlKeyFound:
+        raise SheetUnreadable(
+            f"GOOGLE_SHEET_ID não parece o endereço de uma planilha Google: {text}"
+        ) from None
+
+
+def connect(
+    credentials_file: Path, timeout: float, transport: requests.adapters.BaseAdapter | None = None
+) -> tuple[gspread.Client, str]:
+    """A gspread client for the service account in ``credentials_file``, and its e-mail.
+
+    ``transport`` replaces the HTTPS transport (the tests' Sheets stand-in); nothing else in
+    the code path changes.
+    """
+    try:
+        credentials = service_account.Credentials.from_service_account_file(
+            str(credentials_file), scopes=SCOPES
+        )
+    except (OSError, ValueError) as error:
+        raise SheetUnreadable(
+            f"Não foi possível ler a chave da conta de serviço em {credentials_file} ({error})."
+            " Confira GOOGLE_APPLICATION_CREDENTIALS: deve apontar para o arquivo JSON baixado"
+            " do Google Cloud."
+        ) from None
+    refresh_session = requests.Session()
+    session = AuthorizedSession(credentials, auth_request=Request(session=refresh_session))
+    if transport is not None:
+        for each in (refresh_session, session):
+            each.mount("https://", transport)
+    client = gspread.Client(credentials, session=session)
+    client.set_timeout(timeout)
+    return client, credentials.service_account_email
+
+
+class GoogleSheetBackend:
+    """Cases in one tab of a Google spreadsheet, read and written through gspread."""
+
+    def __init__(
+        self, client: gspread.Client, email: str, key: str, worksheet: str, retry: RetryPolicy
+    ) -> None:
+        self.http = client.http_client
+        self.email = email
+        self.key = key
+        self.worksheet = worksheet
+        self.retry = retry
+        self.description = f"planilha Google {key} (aba {worksheet})"
+        self._range = "'{}'".format(worksheet.replace("'", "''"))
+
+    def check(self) -> str:
+        """Open the spreadsheet and find the tab; its title. Raises SheetError saying what to do."""
+        metadata = self.retrying(lambda: self.http.fetch_sheet_metadata(self.key))
+        titles = [sheet["properties"]["title"] for sheet in metadata.get("sheets", [])]
+        if self.worksheet not in titles:
+            raise SheetUnreadable(self._missing_tab_message())
+        title = metadata["properties"]["title"]
+        self.description = f"planilha Google “{title}” (aba {self.worksheet})"
+        return title
+
+    def read(self) -> Table:
+        """The whole tab in one ``values.get``."""
+        return self.retrying(self._fetch)
+
+    def write(self, plan: Plan) -> None:
+        """Read the tab, ask ``plan`` what to write, write it; the whole cycle retries."""
+        self.retrying(lambda: self._write_once(plan))
+
+    def _fetch(self) -> Table:
+        response = self.http.values_get(self.key, self._range, params=READ_PARAMS)
+        rows = [tuple(row) for row in response.get("values", [])]
+        if not rows:
+            return Table((), ())
+        return Table(rows[0], tuple(rows[1:]))
+
+    def _write_once(self, plan: Plan) -> None:
+        table = self._fetch()
+        operation = plan(table)
+        if operation is None:
+            return
+        positions = self._positions(table, operation.values)
+        if isinstance(operation, Append):
+            row = [""] * max(positions[h] for h in operation.values)
+            for header, value in operation.values.items():
+                row[positions[header] - 1] = to_cell(value)
+            self.http.values_append(
+                self.key, f"{self._range}!A1", params=WRITE_PARAMS, body={"values": [row]}
+            )
+            return
+        data = [
+            {
+                "range": f"{self._range}!{rowcol_to_a1(operation.row, positions[header])}",
+                "values": [[to_cell(value)]],
+            }
+            for header, value in operation.values.items()
+        ]
+        self.http.values_batch_update(self.key, body={"valueInputOption": "RAW", "data": data})
+
+    def _positions(self, table: Table, headers) -> dict[str, int]:
+        positions = {h: table.index(h) for h in headers}
+        missing = [h for h, position in positions.items() if position is None]
+        if missing:
+            raise SheetUnreadable(
+                f"A aba {self.worksheet} não tem as colunas {', '.join(missing)}. Rode"
+                " `flask sheet init` para criá-las (nada é movido nem apagado)."
+            )
+        return {h: position + 1 for h, position in positions.items()}
+
+    def retrying(self, action: Callable[[], T]) -> T:
+        """Run one Sheets call (or cycle of calls) with backoff; SheetError in pt-BR if it fails."""
+        delays = self.retry.delays()
+        while True:
+            try:
+                return action()
+            except (APIError, *_TRANSIENT) as error:
+                if not _is_transient(error):
+                    raise self._translate(error) from None
+                delay = next(delays, None)
+                if delay is None:
+                    raise SheetUnavailable(_unavailable_message(error)) from None
+                self.retry.sleep(delay)
+            except auth_errors.RefreshError:
+                raise SheetUnavailable(
+                    f"O Google recusou a chave da conta de serviço {self.email}. Gere uma chave"
+                    " nova no Google Cloud e aponte GOOGLE_APPLICATION_CREDENTIALS para ela."
+                ) from None
+
+    def _translate(self, error: APIError) -> SheetError:
+        message = str(error.error.get("message", ""))
+        if error.code == 403:
+            return SheetUnavailable(
+                f"A conta de serviço não tem acesso à planilha. Compartilhe a planilha com"
+                f" {self.email} como Editor."
+            )
+        if error.code == 404:
+            return SheetUnavailable(
+                f"Planilha {self.key} não encontrada. Confira GOOGLE_SHEET_ID (a chave ou o"
+                " endereço da planilha)."
+            )
+        if "Unable to parse range" in message:
+            return SheetUnreadable(self._missing_tab_message())
+        return SheetUnreadable(f"O Google recusou a gravação: {message}")
+
+    def _missing_tab_message(self) -> str:
+        return (
+            f'A aba "{self.worksheet}" não existe na planilha. Rode `flask sheet init` para'
+            " criá-la, ou ajuste RETENCAO_WORKSHEET."
+        )
+
+
+def _is_transient(error: Exception) -> bool:
+    if isinstance(error, APIError):
+        return error.code == 429 or error.code >= 500
+    return True
+
+
+def _unavailable_message(error: Exception) -> str:
+    if isinstance(error, APIError) and error.code == 429:
+        return "o Google Planilhas atingiu o limite de uso por minuto"
+    if isinstance(error, APIError):
+        return f"o Google Planilhas está fora do ar (erro {error.code})"
+    return "sem resposta do Google Planilhas (rede ou tempo esgotado)"
+
+
+def to_cell(value: object) -> object:
+    """A Python value as the Sheets API takes it with RAW input: dates as serial numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (value - SERIAL_EPOCH).total_seconds() / 86400
+    if isinstance(value, date):
+        return (value - SERIAL_EPOCH.date()).days
+    if isinstance(value, Decimal):
+        return float(value)
+    return value

@@ -1,0 +1,21 @@
+"""A backend that cannot be opened (bad configuration): every use says why, in pt-BR."""
+
+from sheets.backend import Plan
+from sheets.errors import SheetUnavailable
+from sheets.table import Table
+
+
+class UnavailableBackend:
+    """Stands in for a sheet the app could not open; writes wait in the outbox meanwhile."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        self.description = "planilha Google (indisponível: veja a mensagem)"
+
+    def read(self) -> Table:
+        """Always refuses, with the reason."""
+        raise SheetUnavailable(self.reason)
+
+    def write(self, plan: Plan) -> None:
+        """Always refuses, with the reason."""
+        raise SheetUnavailable(self.reason)

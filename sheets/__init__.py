@@ -16,6 +16,7 @@ from sheets.outbox import Outbox
 from sheets.workbook import WorkbookBackend
 
 _EXTENSION = "retencao.book"
+DRAINER = "retencao.drainer"
 
 
 def init_app(app: Flask) -> None:
@@ -32,7 +33,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sheet_cli)
     interval = float(app.config["RETENCAO_OUTBOX_INTERVAL"])
     if interval > 0:
-        _start_drainer(book, interval, app.logger)
+        app.extensions[DRAINER] = _start_drainer(book, interval, app.logger)
 
 
 def get_book() -> CaseBook:
@@ -86,12 +87,12 @@ def _google_backend(app: Flask) -> Backend:
     return backend
 
 
-def _start_drainer(book: CaseBook, interval: float, logger: logging.Logger) -> None:
-    """Send what the outbox holds every ``interval`` seconds, for as long as the app runs."""
+def _start_drainer(book: CaseBook, interval: float, logger: logging.Logger) -> threading.Event:
+    """Send what the outbox holds every ``interval`` seconds until the returned event is set."""
+    stop = threading.Event()
 
     def drain_forever() -> None:
-        while True:
-            threading.Event().wait(interval)
+        while not stop.wait(interval):
             try:
                 if book.outbox.entries():
                     waiting = book.flush()
@@ -101,3 +102,4 @@ def _start_drainer(book: CaseBook, interval: float, logger: logging.Logger) -> N
                 logger.exception("Falha ao enviar a fila para a planilha.")
 
     threading.Thread(target=drain_forever, name="outbox-drainer", daemon=True).start()
+    return stop

@@ -1,9 +1,11 @@
 """The outbox: saves survive Google being down and the app restarting; nothing is lost."""
 
+import time
+
 import pytest
 
 from app import create_app
-from sheets import get_book
+from sheets import DRAINER, get_book
 from tests.conftest import created_id, post_new
 from tests.html import hidden_value, text
 
@@ -71,3 +73,18 @@ def test_pages_show_the_last_good_read_while_google_is_down(client, clinic_form,
     assert listing.status_code == case_page.status_code == 200
     assert "A planilha não pôde ser lida agora" in text(listing.get_data(as_text=True))
     assert "MARIA FICTICIA LIMA" in text(case_page.get_data(as_text=True))
+
+
+def test_the_background_sender_delivers_what_waited(app, clinic_form, standin, sheet):
+    drained = create_app({**app.config, "RETENCAO_OUTBOX_INTERVAL": 0.05})
+    standin.go_down()
+    case_id = created_id(post_new(drained.test_client(), clinic_form))
+    assert sheet.rows() == []
+
+    standin.come_up()
+    deadline = time.monotonic() + 10
+    while not sheet.rows() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    drained.extensions[DRAINER].set()
+
+    assert [row["ID do caso"] for row in sheet.rows()] == [case_id]

@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
     def clock() -> datetime:
         return datetime.now(zone).replace(tzinfo=None, microsecond=0)
 
-    book = CaseBook(_backend(app), outbox, clock)
+    book = CaseBook(_backend(app), outbox, clock, float(app.config["RETENCAO_SYNC_SECONDS"]))
     app.extensions[_EXTENSION] = book
     app.cli.add_command(sheet_cli)
     interval = float(app.config["RETENCAO_OUTBOX_INTERVAL"])

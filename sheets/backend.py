@@ -17,6 +17,10 @@ class Backend(Protocol):
         """The whole table; may come from a cache that is known to be current."""
         ...
 
+    def version(self) -> object:
+        """A token that changes whenever the sheet changes, as cheap as the backend allows."""
+        ...
+
     def write(self, plan: Plan) -> None:
         """Read the table afresh, ask ``plan`` what to write, and write it.
 

@@ -12,6 +12,7 @@ from sheets.backend import Backend, Plan
 from sheets.columns import COLUMNS, ID_HEADER, Column, Owner
 from sheets.errors import CaseNotFound, Conflict, EditConflict, SheetError
 from sheets.outbox import ADD, EDIT, Entry, Outbox
+from sheets.sync import Stale, Sync
 from sheets.table import Append, Table, Update
 
 Clock = Callable[[], datetime]
@@ -21,14 +22,6 @@ STAMP_COLUMNS: tuple[Column, ...] = tuple(
     c for c in COLUMNS if c.field in ("updated_at", "updated_by")
 )
 BUSY = "Outra gravação está enviando a fila para a planilha; este envio fica para a próxima vez."
-
-
-@dataclass(frozen=True)
-class Stale:
-    """The sheet could not be read: pages show the last good read, from ``read_at``."""
-
-    reason: str
-    read_at: datetime
 
 
 @dataclass(frozen=True)
@@ -48,35 +41,23 @@ def fingerprint(case: Case) -> Fingerprint:
     return {col.header: _digest(col.value_of(case)) for col in FORM_COLUMNS}
 
 
-def highest_number(table: Table, year: int) -> int:
-    """The highest ``n`` of the ``RET-<year>-<n>`` IDs in the sheet (0 if none)."""
-    pattern = re.compile(rf"RET-{year}-(\d+)")
-    numbers = [0]
-    for _, values in table.records():
-        match = pattern.fullmatch(str(values.get(ID_HEADER) or "").strip())
-        if match:
-            numbers.append(int(match.group(1)))
-    return max(numbers)
-
-
 class CaseBook:
     """Cases stored one per row of a backend's sheet; every write goes through the outbox."""
 
-    def __init__(self, backend: Backend, outbox: Outbox, clock: Clock) -> None:
+    def __init__(self, backend: Backend, outbox: Outbox, clock: Clock, sync_seconds: float) -> None:
         self.backend = backend
         self.outbox = outbox
         self.clock = clock
-        self._decoded: tuple[Table, list[Case]] | None = None
-        self._highest_seen: dict[int, int] = {}
-        self._last_good: tuple[Table, datetime] | None = None
-        self.stale: Stale | None = None
+        self.sync = Sync(backend, clock, sync_seconds)
+
+    @property
+    def stale(self) -> Stale | None:
+        """Set while the sheet cannot be read and pages show an older snapshot."""
+        return self.sync.stale
 
     def cases(self) -> list[Case]:
         """Every case, newest first, including new ones still waiting for the sheet."""
-        table = self._read()
-        if self._decoded is None or self._decoded[0] is not table:
-            self._decoded = (table, [codec.decode(values) for _, values in table.records()])
-        stored = {case.case_id: case for case in self._decoded[1]}
+        stored: dict[str, Case | None] = dict(self.sync.snapshot().cases)
         for entry in self.outbox.entries():
             stored[entry.case_id] = _with_entry(stored.get(entry.case_id), entry)
         cases = [case for case in stored.values() if case is not None]
@@ -86,12 +67,11 @@ class CaseBook:
         """The case with this ID, as the user last saved it; CaseNotFound if there is none."""
         entries = self.outbox.entries(case_id)
         try:
-            found = self._read().find(case_id)
+            case = self.sync.snapshot().cases.get(case_id)
         except SheetError:
             if not entries:
                 raise
-            found = None  # never read: the case is what the outbox holds
-        case = codec.decode(found[1]) if found else None
+            case = None  # the sheet was never read: the case is what the outbox holds
         for entry in entries:
             case = _with_entry(case, entry)
         if case is None:
@@ -157,7 +137,14 @@ class CaseBook:
 
     def _plan(self, entry: Entry, written: dict[int, Case]) -> Plan:
         if entry.kind == ADD:
-            return lambda table: None if table.find(entry.case_id) else Append(entry.values)
+
+            def append(table: Table) -> Append | None:
+                if table.find(entry.case_id):
+                    return None  # sent before, though its answer was lost
+                self.sync.wrote(entry.case_id, {ID_HEADER: entry.case_id})
+                return Append(entry.values)
+
+            return append
 
         def plan(table: Table) -> Update | None:
             found = table.find(entry.case_id)
@@ -174,31 +161,18 @@ class CaseBook:
                 {c.header: codec.encode_value(c, c.value_of(merged)) for c in STAMP_COLUMNS}
             )
             written[entry.seq] = merged
+            self.sync.wrote(entry.case_id, changes)
             return Update(row, changes)
 
         return plan
 
-    def _read(self) -> Table:
-        """The sheet now or, if it cannot be read, the last good read (``stale`` says so)."""
-        try:
-            table = self.backend.read()
-        except SheetError as error:
-            if self._last_good is None or isinstance(error, CaseNotFound):
-                raise
-            self.stale = Stale(str(error), self._last_good[1])
-            return self._last_good[0]
-        self._last_good, self.stale = (table, self.clock()), None
-        year = self.clock().year
-        self._highest_seen[year] = max(self._highest_seen.get(year, 0), highest_number(table, year))
-        return table
-
     def _highest_in_sheet(self, year: int) -> int:
-        if year not in self._highest_seen:
-            try:
-                self._read()
-            except SheetError:
-                return 0  # the outbox's own counter still keeps IDs unique
-        return self._highest_seen.get(year, 0)
+        try:
+            case_ids = self.sync.snapshot().cases.keys()
+        except SheetError:
+            return 0  # the outbox's own counter still keeps IDs unique
+        pattern = re.compile(rf"RET-{year}-(\d+)")
+        return max((int(m.group(1)) for m in map(pattern.fullmatch, case_ids) if m), default=0)
 
 
 def _with_entry(case: Case | None, entry: Entry) -> Case | None:

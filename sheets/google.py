@@ -121,6 +121,10 @@ class GoogleSheetBackend:
         self.description = f"planilha Google “{title}” (aba {self.worksheet})"
         return title
 
+    def version(self) -> object:
+        """The spreadsheet's Drive ``modifiedTime``: one metadata call, no values read."""
+        return self.retrying(lambda: self.http.get_file_drive_metadata(self.key))["modifiedTime"]
+
     def read(self) -> Table:
         """The whole tab in one ``values.get``."""
         return self.retrying(self._fetch)
@@ -195,10 +199,10 @@ class GoogleSheetBackend:
                 f"A conta de serviço não tem acesso à planilha. Compartilhe a planilha com"
                 f" {self.email} como Editor."
             )
-        if error.code == 404:
+        if error.code == 404:  # Drive also answers 404 for a file not shared with the account
             return SheetUnavailable(
                 f"Planilha {self.key} não encontrada. Confira GOOGLE_SHEET_ID (a chave ou o"
-                " endereço da planilha)."
+                f" endereço da planilha). Compartilhe a planilha com {self.email} como Editor."
             )
         if "Unable to parse range" in message:
             return SheetUnreadable(self._missing_tab_message())

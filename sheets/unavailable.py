@@ -16,6 +16,10 @@ class UnavailableBackend:
         """Always refuses, with the reason."""
         raise SheetUnavailable(self.reason)
 
+    def version(self) -> object:
+        """Always refuses, with the reason."""
+        raise SheetUnavailable(self.reason)
+
     def write(self, plan: Plan) -> None:
         """Always refuses, with the reason."""
         raise SheetUnavailable(self.reason)

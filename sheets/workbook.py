@@ -57,6 +57,10 @@ class WorkbookBackend:
                 loaded.table = _table_of(self._sheet(loaded.workbook))
             return loaded.table
 
+    def version(self) -> object:
+        """The file's modification stamp (None before the file exists)."""
+        return self._stamp() if self.path.exists() else None
+
     def write(self, plan: Plan) -> None:
         """Apply ``plan`` to a fresh read of the file, under the lock, and save atomically."""
         with self._mutex, self._locked():

@@ -73,6 +73,7 @@ def app(request, backend_kind: str, workbook_path: Path):
         "RETENCAO_WORKBOOK": str(workbook_path),
         "RETENCAO_OUTBOX": str(workbook_path.with_name("outbox.sqlite3")),
         "RETENCAO_OUTBOX_INTERVAL": 0,
+        "RETENCAO_SYNC_SECONDS": 0,
     }
     if backend_kind == "google":
         config.update(request.getfixturevalue("google_config"))

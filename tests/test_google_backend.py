@@ -127,7 +127,8 @@ def test_sheet_init_creates_a_missing_tab(app, standin):
 
 
 def test_saving_a_new_case_and_an_edit_take_two_sheets_calls_each(client, book, standin):
-    client.get("/")  # the case list was open before the form, as in real use
+    book.sync.max_age = 3600  # the snapshot is fresh, as within 30 s of the last page
+    client.get("/")
     standin.reset_calls()
     saved = book.add(full_case(case_id=""), "Ana")
     assert standin.count() == standin.count("values_get", "values_append") == 2
@@ -139,13 +140,39 @@ def test_saving_a_new_case_and_an_edit_take_two_sheets_calls_each(client, book, 
     assert book.get(saved.case.case_id).city == "Dourados"
 
 
-def test_listing_cases_is_one_values_read(client, clinic_form, standin):
+def test_pages_cost_no_call_while_the_snapshot_is_fresh(client, clinic_form, book, standin):
+    case_id = created_id(post_new(client, clinic_form))
+    client.get("/")
+    book.sync.max_age = 3600
+    standin.reset_calls()
+
+    for page in ("/", f"/casos/{case_id}", f"/casos/{case_id}/editar"):
+        assert client.get(page).status_code == 200
+
+    assert standin.count() == 0
+
+
+def test_an_unchanged_sheet_costs_one_metadata_call_per_refresh(client, clinic_form, standin):
     created_id(post_new(client, clinic_form))
+    client.get("/")
     standin.reset_calls()
 
     client.get("/")
 
-    assert standin.count() == standin.count("values_get") == 1
+    assert standin.count() == standin.count("drive_get") == 1
+
+
+def test_a_changed_sheet_costs_one_metadata_call_and_one_read(client, clinic_form, standin, sheet):
+    case_id = created_id(post_new(client, clinic_form))
+    client.get("/")
+    sheet.set_cell(case_id, "Cidade", "DOURADOS")
+    standin.reset_calls()
+
+    page = text(client.get(f"/casos/{case_id}").get_data(as_text=True))
+
+    assert "Cidade DOURADOS" in page
+    assert standin.count("drive_get") == standin.count("values_get") == 1
+    assert standin.count() == 2
 
 
 def test_rate_limited_for_three_calls_the_save_succeeds_after_backoff(

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from retention.case import Case
 from retention.ptbr import fold
@@ -15,10 +16,20 @@ class CaseQuery:
     status: str = ""
     operator: str = ""
     uf: str = ""
+    analyst: str = ""
+    since: date | None = None
+    until: date | None = None
 
     def matches(self, case: Case) -> bool:
         """Whether ``case`` passes every filter and contains every word of ``text``."""
         if self.status and case.status != self.status:
+            return False
+        if self.analyst and fold(case.analyst) != fold(self.analyst):
+            return False
+        started = case.start_date or (case.created_at.date() if case.created_at else None)
+        if (self.since or self.until) and started is None:
+            return False
+        if (self.since and started < self.since) or (self.until and started > self.until):
             return False
         if self.operator and fold(case.operator) != fold(self.operator):
             return False

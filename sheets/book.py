@@ -32,13 +32,14 @@ class Saved:
     waiting: str | None = None
 
 
-def _digest(value: object) -> str:
+def digest(value: object) -> str:
+    """A short, stable digest of one field's value."""
     return hashlib.sha256(codec.canonical(value).encode()).hexdigest()[:16]
 
 
 def fingerprint(case: Case) -> Fingerprint:
     """A short digest of every form field, kept in the edit form to tell who changed what."""
-    return {col.header: _digest(col.value_of(case)) for col in FORM_COLUMNS}
+    return {col.header: digest(col.value_of(case)) for col in FORM_COLUMNS}
 
 
 class CaseBook:
@@ -193,10 +194,10 @@ def _changes(current: Case, edited: Case, base: Mapping[str, str]) -> dict[str, 
         mine, theirs = col.value_of(edited), col.value_of(current)
         if codec.canonical(mine) == codec.canonical(theirs):
             continue
-        loaded = base.get(col.header, _digest(theirs))
-        if _digest(mine) == loaded:
+        loaded = base.get(col.header, digest(theirs))
+        if digest(mine) == loaded:
             continue  # the user left it alone; the sheet's value stands
-        if _digest(theirs) != loaded:
+        if digest(theirs) != loaded:
             conflicts.append(Conflict(col.header, mine, theirs))
         else:
             changes[col.header] = codec.encode_value(col, mine)

@@ -1,5 +1,7 @@
 """The sheet is shared: people reorder columns, sort rows, add columns and edit cells."""
 
+import re
+
 import openpyxl
 import pytest
 
@@ -86,25 +88,44 @@ def test_field_changed_in_sheet_and_not_by_user_is_kept(client, clinic_form, she
     assert row["Supervisor"] == "Supervisora Nova"
 
 
-def test_same_field_changed_on_both_sides_shows_both_and_writes_nothing(client, clinic_form, sheet):
+def conflict_page(client, clinic_form, sheet):
+    """A user edits Cidade and Supervisor while a supervisor changes Cidade in the sheet."""
     case_id = created_id(post_new(client, clinic_form))
-    data = edit_data(client, case_id, clinic_form, city="CORUMBÁ")
+    data = edit_data(client, case_id, clinic_form, city="CORUMBÁ", supervisor="Carla")
     sheet.set_cell(case_id, "Cidade", "DOURADOS")
+    return case_id, data, client.post(f"/casos/{case_id}/editar", data=data)
 
-    response = client.post(f"/casos/{case_id}/editar", data=data)
+
+def test_same_field_changed_on_both_sides_shows_both_and_writes_nothing(client, clinic_form, sheet):
+    _case_id, _data, response = conflict_page(client, clinic_form, sheet)
 
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "<td>Cidade</td><td>CORUMBÁ</td><td>DOURADOS</td>" in page
-    assert 'value="CORUMBÁ"' in page
-    assert sheet.rows()[0]["Cidade"] == "DOURADOS"
+    row = re.search(r"<td>Cidade</td>(.*?)</tr>", page, re.S).group(1)
+    assert re.search(r'value="minha" checked> CORUMBÁ', row)
+    assert re.search(r'value="planilha"> DOURADOS', row)
+    assert 'value="CORUMBÁ"' in page  # the user's input is kept in the form
+    [stored] = sheet.rows()
+    assert stored["Cidade"] == "DOURADOS"
+    assert stored["Supervisor"] == "Carlos Supervisor"
+
+
+@pytest.mark.parametrize(("choice", "city"), [("minha", "CORUMBÁ"), ("planilha", "DOURADOS")])
+def test_the_chosen_version_is_written_and_the_other_fields_merge(
+    client, clinic_form, sheet, choice, city
+):
+    case_id, data, response = conflict_page(client, clinic_form, sheet)
+    page = response.get_data(as_text=True)
 
     again = client.post(
-        f"/casos/{case_id}/editar", data={**data, "base": hidden_value(page, "base")}
+        f"/casos/{case_id}/editar",
+        data={**data, "base": hidden_value(page, "base"), "resolver:Cidade": choice},
     )
 
     assert again.status_code == 302
-    assert sheet.rows()[0]["Cidade"] == "CORUMBÁ"
+    [stored] = sheet.rows()
+    assert stored["Cidade"] == city
+    assert stored["Supervisor"] == "Carla"
 
 
 def test_saving_an_unchanged_form_writes_nothing(client, clinic_form, sheet):

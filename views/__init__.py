@@ -5,7 +5,7 @@ from flask import Flask, render_template
 from retention import documents, ptbr
 from sheets import get_book
 from sheets.errors import CaseNotFound, SheetError
-from views import cases
+from views import board, cases
 
 FILTERS = {
     "data": ptbr.format_date,
@@ -23,10 +23,18 @@ FILTERS = {
 def init_app(app: Flask) -> None:
     """Register the routes, the pt-BR filters and the pages shown for storage errors."""
     app.register_blueprint(cases.bp)
+    app.register_blueprint(board.bp)
     app.jinja_env.filters.update(FILTERS)
-    app.context_processor(
-        lambda: {"storage": get_book().backend.description, "stale": get_book().stale}
-    )
+
+    @app.context_processor
+    def storage_status() -> dict:
+        book = get_book()
+        return {
+            "storage": book.backend.description,
+            "stale": book.stale,
+            "synced_at": book.sync.checked_at,
+            "sync_form": board.SyncForm(),
+        }
 
     @app.errorhandler(CaseNotFound)
     def case_not_found(error: CaseNotFound):

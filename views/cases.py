@@ -17,6 +17,7 @@ from flask import (
 from forms.case_form import CaseForm, EditCaseForm
 from forms.fields import first_error_id
 from retention.case import Case
+from retention.checklist import checklist, deadline, progress
 from retention.choices import (
     ACTIONS,
     AREAS,
@@ -29,7 +30,7 @@ from retention.choices import (
 )
 from retention.search import CaseQuery
 from sheets import get_book
-from sheets.book import Saved, fingerprint
+from sheets.book import Saved, digest, fingerprint
 from sheets.errors import CaseNotFound, EditConflict, SheetError
 
 bp = Blueprint("cases", __name__)
@@ -80,10 +81,18 @@ def new():
 def detail(case_id: str):
     """The case laid out like the paper form."""
     book = get_book()
+    case = book.get(case_id)
+    items = checklist(case)
+    sla = int(current_app.config["RETENCAO_SLA_DAYS"])
     return render_template(
         "cases/detail.html",
-        case=book.get(case_id),
+        case=case,
         waiting=book.waiting(case_id),
+        checklist=items,
+        progress=progress(items),
+        deadline=deadline(case, book.clock().date(), sla),
+        sla=sla,
+        changes=book.sync.changes(case_id),
         statuses=STATUSES,
         areas=AREAS,
         actions=ACTIONS,
@@ -112,13 +121,15 @@ def edit(case_id: str):
         case = Case(case_id=case_id)  # the sheet is out of reach: the edit still gets queued
     form = EditCaseForm.from_case(case)
     if form.validate():
+        session["editor"] = form.editor.data
+        edited, base = form.to_case(), form.loaded_fingerprint()
+        for header in _kept_from_sheet(request.form):
+            base[header] = fingerprint(edited).get(header, "")  # as if the user left it alone
         try:
-            session["editor"] = form.editor.data
-            saved = book.update(
-                case_id, form.to_case(), form.loaded_fingerprint(), form.editor.data
-            )
+            saved = book.update(case_id, edited, base, form.editor.data)
         except EditConflict as conflict:
-            form.base.data = json.dumps(fingerprint(book.get(case_id)))
+            base.update({c.header: digest(c.theirs) for c in conflict.conflicts})
+            form.base.data = json.dumps(base)
             return _form_page(form, case, 409, conflicts=conflict.conflicts)
         if saved is None:
             flash("Nenhuma alteração para salvar.", "success")
@@ -126,6 +137,16 @@ def edit(case_id: str):
             _flash_saved(saved, "atualizado")
         return redirect(url_for("cases.detail", case_id=case_id))
     return _form_page(form, case, UNPROCESSABLE if form.errors else 200)
+
+
+def _kept_from_sheet(posted) -> list[str]:
+    """The conflicting fields for which the user chose the sheet's version."""
+    prefix = "resolver:"
+    return [
+        key[len(prefix) :]
+        for key, value in posted.items()
+        if key.startswith(prefix) and value == "planilha"
+    ]
 
 
 def _flash_saved(saved: Saved, done: str) -> None:

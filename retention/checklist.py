@@ -1,0 +1,64 @@
+"""The process checklist and the deadlines of a case, derived from its fields."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from retention.case import Case
+
+CONTACT_LOST = "Perda de Contato"
+NOTICE_DAYS = 60  # the contract's notice before a provider stops serving patients
+
+
+@dataclass(frozen=True)
+class Item:
+    """One step of the retention process and whether the case shows it done."""
+
+    label: str
+    done: bool
+
+
+def checklist(case: Case) -> list[Item]:
+    """The eight steps a supervisor checks before signing a case."""
+    contacts = len(case.logged_contacts)
+    return [
+        Item("1º contato registrado", not case.contacts[0].is_empty()),
+        Item(
+            "Ao menos 2 contatos (ou perda de contato)",
+            contacts >= 2 or CONTACT_LOST in case.reasons,
+        ),
+        Item("Ofertas de retenção registradas", bool(case.actions)),
+        Item("Motivo do desligamento registrado", bool(case.reasons)),
+        Item("Prints no protocolo", case.prints_in_protocol),
+        Item("Contato buscado nas redes concorrentes", case.competitor_search),
+        Item("Data final preenchida", case.end_date is not None),
+        Item("Assinado pelo supervisor", bool(case.supervisor)),
+    ]
+
+
+def progress(items: list[Item]) -> str:
+    """``5/8``: steps done out of all."""
+    return f"{sum(item.done for item in items)}/{len(items)}"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """How long an open case has run since its protocol was opened, against the SLA."""
+
+    days_open: int
+    overdue_by: int
+    notice_ends: date
+    notice_days_left: int
+
+
+def deadline(case: Case, today: date, sla_days: int) -> Deadline | None:
+    """The open case's deadline from Dt. abertura protocolo; None if closed or without a date."""
+    if not case.is_open or case.protocol_date is None:
+        return None
+    days_open = (today - case.protocol_date).days
+    notice_ends = case.protocol_date + timedelta(days=NOTICE_DAYS)
+    return Deadline(
+        days_open=days_open,
+        overdue_by=max(0, days_open - sla_days),
+        notice_ends=notice_ends,
+        notice_days_left=(notice_ends - today).days,
+    )

@@ -1,0 +1,109 @@
+"""The team's board: cases by status, checklists, overdue cases, changes made in the sheet."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf import FlaskForm
+
+from retention import ptbr
+from retention.checklist import checklist, deadline, progress
+from retention.choices import STATUSES, UFS
+from retention.search import CaseQuery
+from sheets import get_book
+
+bp = Blueprint("board", __name__)
+RECENT_CHANGES = 20
+
+
+class SyncForm(FlaskForm):
+    """The "Sincronizar agora" button (a form only for its CSRF token)."""
+
+
+@bp.get("/painel")
+def index():
+    """Cases by status for the team, with the filters people use."""
+    book = get_book()
+    if "eu" in request.args:
+        session["editor"] = request.args["eu"].strip()
+    me = session.get("editor", "")
+    since, until = _day(request.args.get("de", "")), _day(request.args.get("ate", ""))
+    query = CaseQuery(
+        operator=request.args.get("operadora", ""),
+        uf=request.args.get("uf", ""),
+        analyst=me if request.args.get("meus") and me else request.args.get("colaborador", ""),
+        since=since,
+        until=until,
+    )
+    every_case = book.cases()
+    cases = [case for case in every_case if query.matches(case)]
+    today = book.clock().date()
+    sla = int(current_app.config["RETENCAO_SLA_DAYS"])
+    changes = book.sync.changes()
+    changed_ids = {change.case_id for change in changes}
+    cards = {
+        case.case_id: {
+            "progress": progress(checklist(case)),
+            "deadline": deadline(case, today, sla),
+            "changed": case.case_id in changed_ids,
+        }
+        for case in cases
+    }
+    overdue = sorted(
+        (
+            c
+            for c in cases
+            if cards[c.case_id]["deadline"] and cards[c.case_id]["deadline"].overdue_by
+        ),
+        key=lambda c: cards[c.case_id]["deadline"].days_open,
+        reverse=True,
+    )
+    return render_template(
+        "board.html",
+        columns={status: [c for c in cases if c.status == status] for status in STATUSES},
+        cards=cards,
+        overdue=overdue,
+        changes=changes[:RECENT_CHANGES],
+        query=query,
+        me=me,
+        mine=bool(request.args.get("meus")),
+        period=(request.args.get("de", ""), request.args.get("ate", "")),
+        sla=sla,
+        analysts=sorted({c.analyst for c in every_case if c.analyst}),
+        operators=sorted({c.operator for c in every_case if c.operator}),
+        ufs=UFS,
+    )
+
+
+@bp.post("/sincronizar")
+def sync_now():
+    """Check the sheet now instead of waiting for the next refresh."""
+    if SyncForm().validate_on_submit():
+        book = get_book()
+        book.sync.refresh()
+        if book.stale:
+            flash(f"A planilha não pôde ser lida: {book.stale.reason}", "error")
+        else:
+            flash(f"Sincronizado às {ptbr.format_datetime(book.sync.checked_at)}.", "success")
+    return redirect(_same_site(request.referrer) or url_for("board.index"))
+
+
+def _day(text: str):
+    try:
+        return ptbr.parse_date(text) if text.strip() else None
+    except ValueError:
+        flash(f"Período ignorado: “{text}” não é uma data dd/mm/aaaa.", "warning")
+        return None
+
+
+def _same_site(referrer: str | None) -> str | None:
+    """The page the button was pressed on, if it is one of ours."""
+    if referrer and referrer.startswith(request.host_url):
+        return referrer
+    return None

@@ -54,7 +54,13 @@ def _backend(app: Flask) -> Backend:
 
 def _google_backend(app: Flask) -> Backend:
     """The Google backend; a problem found at start-up is logged in pt-BR and shown on pages."""
-    from sheets.google import GoogleSheetBackend, RetryPolicy, connect, spreadsheet_key
+    from sheets.google import (
+        GoogleSheetBackend,
+        Quota,
+        RetryPolicy,
+        connect,
+        spreadsheet_key,
+    )
     from sheets.unavailable import UnavailableBackend
 
     config = app.config
@@ -75,7 +81,11 @@ def _google_backend(app: Flask) -> Backend:
             retry.timeout,
             config.get("SHEETS_TRANSPORT"),
         )
-        backend = GoogleSheetBackend(client, email, key, config["RETENCAO_WORKSHEET"], retry)
+        reads = Quota("leituras", int(config["RETENCAO_GOOGLE_READS_PER_MINUTE"]))
+        writes = Quota("gravações", int(config["RETENCAO_GOOGLE_WRITES_PER_MINUTE"]))
+        backend = GoogleSheetBackend(
+            client, email, key, config["RETENCAO_WORKSHEET"], retry, reads, writes
+        )
     except SheetError as error:
         app.logger.error("Planilha Google indisponível: %s", error)
         return UnavailableBackend(str(error))

@@ -21,6 +21,7 @@ FORM_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.owner is Owner.
 STAMP_COLUMNS: tuple[Column, ...] = tuple(
     c for c in COLUMNS if c.field in ("updated_at", "updated_by")
 )
+APPEND_BATCH = 500  # rows per values.append: far below request-size limits
 BUSY = "Outra gravação está enviando a fila para a planilha; este envio fica para a próxima vez."
 
 
@@ -121,31 +122,38 @@ class CaseBook:
         with self.outbox.draining() as allowed:
             if not allowed:
                 return BUSY
-            for entry in self.outbox.entries():
+            entries = self.outbox.entries()
+            while entries:
+                batch, entries = _next_batch(entries)
                 try:
-                    self.backend.write(self._plan(entry, written))
+                    self.backend.write(self._plan(batch, written))
                 except (EditConflict, CaseNotFound) as error:
+                    [entry] = batch  # only an edit meets these, and edits go one by one
                     if entry.seq == own:
                         self.outbox.remove(entry.seq)
                         raise
                     self.outbox.fail(entry.seq, str(error))
                     continue
                 except SheetError as error:
-                    self.outbox.attempted(entry.seq, str(error))
+                    for entry in batch:
+                        self.outbox.attempted(entry.seq, str(error))
                     return str(error)
-                self.outbox.remove(entry.seq)
+                for entry in batch:
+                    self.outbox.remove(entry.seq)
         return None
 
-    def _plan(self, entry: Entry, written: dict[int, Case]) -> Plan:
-        if entry.kind == ADD:
+    def _plan(self, batch: list[Entry], written: dict[int, Case]) -> Plan:
+        if batch[0].kind == ADD:
 
             def append(table: Table) -> Append | None:
-                if table.find(entry.case_id):
-                    return None  # sent before, though its answer was lost
-                self.sync.wrote(entry.case_id, {ID_HEADER: entry.case_id})
-                return Append(entry.values)
+                # A case already in the sheet was sent before, though its answer was lost.
+                new = [entry for entry in batch if not table.find(entry.case_id)]
+                for entry in new:
+                    self.sync.wrote(entry.case_id, {ID_HEADER: entry.case_id})
+                return Append(tuple(entry.values for entry in new)) if new else None
 
             return append
+        [entry] = batch
 
         def plan(table: Table) -> Update | None:
             found = table.find(entry.case_id)
@@ -169,11 +177,20 @@ class CaseBook:
 
     def _highest_in_sheet(self, year: int) -> int:
         try:
-            case_ids = self.sync.snapshot().cases.keys()
+            case_ids = self.sync.latest().cases.keys()  # a floor: the outbox keeps IDs unique
         except SheetError:
             return 0  # the outbox's own counter still keeps IDs unique
         pattern = re.compile(rf"RET-{year}-(\d+)")
         return max((int(m.group(1)) for m in map(pattern.fullmatch, case_ids) if m), default=0)
+
+
+def _next_batch(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """The next write to send: consecutive new cases together (one append), or one edit."""
+    size = 1
+    if entries[0].kind == ADD:
+        while size < min(len(entries), APPEND_BATCH) and entries[size].kind == ADD:
+            size += 1
+    return entries[:size], entries[size:]
 
 
 def _with_entry(case: Case | None, entry: Entry) -> Case | None:

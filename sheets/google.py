@@ -8,7 +8,9 @@ next cycle finds its case ID in the sheet.
 """
 
 import random
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -56,6 +58,32 @@ class RetryPolicy:
             yield min(self.max_delay, self.base_delay * 2**attempt) * (0.5 + self.jitter() / 2)
 
 
+class Quota:
+    """At most ``per_minute`` calls of one kind in any 60 seconds from this process."""
+
+    def __init__(
+        self, kind: str, per_minute: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.kind = kind
+        self.per_minute = per_minute
+        self.clock = clock
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def take(self) -> None:
+        """Use one call; SheetUnavailable if the last minute has no room for it."""
+        with self._lock:
+            now = self.clock()
+            while self._sent and now - self._sent[0] >= 60:
+                self._sent.popleft()
+            if len(self._sent) >= self.per_minute:
+                raise SheetUnavailable(
+                    f"limite de {self.per_minute} {self.kind} por minuto deste servidor atingido"
+                    " (cota do Google); o envio continua sozinho em instantes"
+                )
+            self._sent.append(now)
+
+
 def spreadsheet_key(key_or_url: str) -> str:
     """The spreadsheet key from the key itself or the sheet's full URL."""
     text = key_or_url.strip()
@@ -101,9 +129,18 @@ class GoogleSheetBackend:
     """Cases in one tab of a Google spreadsheet, read and written through gspread."""
 
     def __init__(
-        self, client: gspread.Client, email: str, key: str, worksheet: str, retry: RetryPolicy
+        self,
+        client: gspread.Client,
+        email: str,
+        key: str,
+        worksheet: str,
+        retry: RetryPolicy,
+        reads: Quota,
+        writes: Quota,
     ) -> None:
         self.http = client.http_client
+        self.reads = reads
+        self.writes = writes
         self.email = email
         self.key = key
         self.worksheet = worksheet
@@ -134,6 +171,7 @@ class GoogleSheetBackend:
         self.retrying(lambda: self._write_once(plan))
 
     def _fetch(self) -> Table:
+        self.reads.take()
         response = self.http.values_get(self.key, self._range, params=READ_PARAMS)
         rows = [tuple(row) for row in response.get("values", [])]
         if not rows:
@@ -145,13 +183,19 @@ class GoogleSheetBackend:
         operation = plan(table)
         if operation is None:
             return
-        positions = self._positions(table, operation.values)
+        cells = operation.rows if isinstance(operation, Append) else (operation.values,)
+        positions = self._positions(table, {h for values in cells for h in values})
+        self.writes.take()
         if isinstance(operation, Append):
-            row = [""] * max(positions[h] for h in operation.values)
-            for header, value in operation.values.items():
-                row[positions[header] - 1] = to_cell(value)
+            width = max(positions.values())
+            rows = []
+            for values in operation.rows:
+                row = [""] * width
+                for header, value in values.items():
+                    row[positions[header] - 1] = to_cell(value)
+                rows.append(row)
             self.http.values_append(
-                self.key, f"{self._range}!A1", params=WRITE_PARAMS, body={"values": [row]}
+                self.key, f"{self._range}!A1", params=WRITE_PARAMS, body={"values": rows}
             )
             return
         data = [

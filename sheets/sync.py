@@ -83,6 +83,10 @@ class Sync:
         assert self._snapshot is not None  # refresh() raised otherwise
         return self._snapshot
 
+    def latest(self) -> Snapshot:
+        """The snapshot as it is, however old; read the sheet only if it was never read."""
+        return self._snapshot or self.snapshot()
+
     def refresh(self) -> None:
         """Check the sheet now; read it if it changed. Keeps the old snapshot if it cannot."""
         first = self._snapshot is None

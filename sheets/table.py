@@ -50,9 +50,9 @@ class Table:
 
 @dataclass(frozen=True)
 class Append:
-    """Add one row below the table."""
+    """Add rows below the table, in order."""
 
-    values: Mapping[str, object]
+    rows: tuple[Mapping[str, object], ...]
 
 
 @dataclass(frozen=True)

@@ -75,10 +75,16 @@ class WorkbookBackend:
             if operation is None:
                 return
             try:
-                positions = _ensure_headers(sheet, operation.values)
-                row = loaded.table.next_row if isinstance(operation, Append) else operation.row
-                for header, value in operation.values.items():
-                    _put(sheet.cell(row=row, column=positions[header]), BY_HEADER[header], value)
+                if isinstance(operation, Append):
+                    first = loaded.table.next_row
+                    cells = [(first + n, values) for n, values in enumerate(operation.rows)]
+                else:
+                    cells = [(operation.row, operation.values)]
+                for row, values in cells:
+                    positions = _ensure_headers(sheet, values)
+                    for header, value in values.items():
+                        cell = sheet.cell(row=row, column=positions[header])
+                        _put(cell, BY_HEADER[header], value)
                 self._save(loaded.workbook)
             except BaseException:
                 self._loaded = None  # the cached workbook holds a half-applied write

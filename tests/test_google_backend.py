@@ -53,7 +53,7 @@ def test_cells_are_typed_for_people_to_sort_and_tick(client, clinic_form, sheet)
 
 def test_round_trip_keeps_every_field(book):
     case = full_case()
-    book.backend.write(lambda _table: Append(codec.encode(case)))
+    book.backend.write(lambda _table: Append((codec.encode(case),)))
 
     [(_row, values)] = list(book.backend.read().records())
     assert codec.decode(values) == case

@@ -34,7 +34,7 @@ def test_codec_round_trip_keeps_every_field():
 def test_workbook_round_trip_keeps_every_field(tmp_path):
     backend = WorkbookBackend(tmp_path / "casos.xlsx")
     case = full_case()
-    backend.write(lambda _table: Append(codec.encode(case)))
+    backend.write(lambda _table: Append((codec.encode(case),)))
 
     reopened = WorkbookBackend(tmp_path / "casos.xlsx")
     [(_row, values)] = list(reopened.read().records())
@@ -43,7 +43,7 @@ def test_workbook_round_trip_keeps_every_field(tmp_path):
 
 def test_cells_are_typed(tmp_path):
     path = tmp_path / "casos.xlsx"
-    WorkbookBackend(path).write(lambda _table: Append(codec.encode(full_case())))
+    WorkbookBackend(path).write(lambda _table: Append((codec.encode(full_case()),)))
 
     sheet = openpyxl.load_workbook(path)["Casos"]
     cells = {h.value: c for h, c in zip(sheet[1], sheet[2], strict=True)}
@@ -63,7 +63,7 @@ def test_cells_are_typed(tmp_path):
 
 def test_formula_text_is_plain_text_in_the_file(tmp_path):
     path = tmp_path / "casos.xlsx"
-    WorkbookBackend(path).write(lambda _table: Append(codec.encode(full_case())))
+    WorkbookBackend(path).write(lambda _table: Append((codec.encode(full_case()),)))
 
     sheet_xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml

@@ -2,7 +2,9 @@
 
 import json
 from dataclasses import fields as dataclass_fields
+from datetime import date
 from types import MappingProxyType
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -169,8 +171,9 @@ class CaseForm(PtBrForm):
 
     def validate_end_date(self, field: DateField) -> None:
         """Not before Data início; required to close the case."""
-        start = self.start_date.data
-        if field.data and start and field.data < start:
+        start: date | None = self.start_date.data
+        end: date | None = field.data
+        if end and start and end < start:
             raise ValidationError("A Data final não pode ser anterior à Data início.")
         if not field.data and self.status.data not in (None, STATUS_OPEN):
             raise ValidationError(
@@ -189,7 +192,7 @@ class CaseForm(PtBrForm):
 
     def to_case(self) -> Case:
         """The validated input as a Case (no ID or bookkeeping yet); blanks take defaults."""
-        scalars = {
+        scalars: dict[str, Any] = {
             f.name: f.default if self[f.name].data is None else self[f.name].data
             for f in dataclass_fields(Case)
             if f.name in self._fields and f.name not in _COLLECTIONS

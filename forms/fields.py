@@ -1,6 +1,7 @@
 """Form fields for pt-BR input: dates dd/mm/aaaa, integers 1.971, money R$ 1.234,56."""
 
 from collections.abc import Callable
+from typing import Any
 
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length
@@ -18,8 +19,9 @@ def clean_text(value: str | None) -> str:
 class ParsedField(StringField):
     """A text input whose value is parsed into a Python value; None when left blank."""
 
+    data: Any  # the parsed value: its type is the subclass's
     parse: Callable[[str], object] = staticmethod(str)
-    show: Callable[[object], str] = staticmethod(str)
+    show: Callable[[Any], str] = staticmethod(str)
     blank: Callable[[str], bool] = staticmethod(lambda text: text.strip() in ("", "-"))
 
     def process_formdata(self, valuelist: list[str]) -> None:

@@ -26,16 +26,26 @@ class CaseQuery:
             return False
         if self.analyst and fold(case.analyst) != fold(self.analyst):
             return False
-        started = case.start_date or (case.created_at.date() if case.created_at else None)
-        if (self.since or self.until) and started is None:
-            return False
-        if (self.since and started < self.since) or (self.until and started > self.until):
+        if (self.since or self.until) and not self._in_period(case):
             return False
         if self.operator and fold(case.operator) != fold(self.operator):
             return False
         if self.uf and self.uf not in (case.uf, case.cro_uf):
             return False
         return all(_contains(case, word) for word in self.text.split())
+
+    def _in_period(self, case: Case) -> bool:
+        started = _started(case)
+        if started is None:
+            return False
+        return (self.since is None or started >= self.since) and (
+            self.until is None or started <= self.until
+        )
+
+
+def _started(case: Case) -> date | None:
+    """When the case started: Data início, else the day it was created."""
+    return case.start_date or (case.created_at.date() if case.created_at else None)
 
 
 def _contains(case: Case, word: str) -> bool:

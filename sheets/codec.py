@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Any, cast
 
 from retention import ptbr
 from retention.case import CONTACT_SLOTS, Case, Contact
@@ -33,8 +34,9 @@ def encode(case: Case) -> dict[str, object]:
 def encode_value(column: Column, value: object) -> object:
     """One column's Python value as it goes into a cell; empty values are None."""
     if column.kind is Kind.MULTI:
-        ordered = [c for c in column.choices if c in value]
-        ordered += sorted(value - set(column.choices))
+        chosen = cast(frozenset[str], value)
+        ordered = [c for c in column.choices if c in chosen]
+        ordered += sorted(chosen - set(column.choices))
         return MULTI_SEPARATOR.join(ordered) or None
     if value == "":
         return None
@@ -43,15 +45,16 @@ def encode_value(column: Column, value: object) -> object:
 
 def decode(values: Mapping[str, object]) -> Case:
     """A Case from raw cell values keyed by header; unknown and derived headers are ignored."""
-    scalars: dict[str, object] = {}
-    contacts: list[dict[str, object]] = [{} for _ in range(CONTACT_SLOTS)]
+    # Values are typed by their column's kind, so the dicts that build the Case hold Any.
+    scalars: dict[str, Any] = {}
+    contacts: list[dict[str, Any]] = [{} for _ in range(CONTACT_SLOTS)]
     flags: dict[str, set[str]] = {}
-    counts: dict[str, dict[str, object]] = {}
+    counts: dict[str, dict[str, Any]] = {}
     for col in COLUMNS:
         if col.owner is Owner.DERIVED:
             continue
         value = parse_cell(col, values.get(col.header))
-        if col.part:
+        if isinstance(col.member, int):
             contacts[col.member][col.part] = value
         elif col.member is None:
             scalars[col.field] = value
@@ -61,12 +64,10 @@ def decode(values: Mapping[str, object]) -> Case:
                 members.add(col.member)
         elif value is not None:
             counts.setdefault(col.field, {})[col.member] = value
-    return Case(
-        **scalars,
-        contacts=tuple(Contact(**parts) for parts in contacts),
-        **{name: frozenset(members) for name, members in flags.items()},
-        **{name: MappingProxyType(found) for name, found in counts.items()},
-    )
+    scalars["contacts"] = tuple(Contact(**parts) for parts in contacts)
+    scalars.update({name: frozenset(members) for name, members in flags.items()})
+    scalars.update({name: MappingProxyType(found) for name, found in counts.items()})
+    return Case(**scalars)
 
 
 def parse_cell(column: Column, raw: object) -> object:

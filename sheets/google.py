@@ -24,6 +24,7 @@ from google.auth import exceptions as auth_errors
 from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2 import service_account
 from gspread.exceptions import APIError
+from gspread.http_client import ParamsType
 from gspread.utils import extract_id_from_url, rowcol_to_a1
 
 from sheets.backend import Plan
@@ -34,8 +35,11 @@ SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
     "https://www.googleapis.com/auth/drive.metadata.readonly",
 )
-READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
-WRITE_PARAMS = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
+READ_PARAMS: ParamsType = {
+    "valueRenderOption": "UNFORMATTED_VALUE",
+    "dateTimeRenderOption": "SERIAL_NUMBER",
+}
+WRITE_PARAMS: ParamsType = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
 SERIAL_EPOCH = datetime(1899, 12, 30)
 _TRANSIENT = (requests.RequestException, auth_errors.TransportError)
 T = TypeVar("T")
@@ -190,7 +194,7 @@ class GoogleSheetBackend:
             width = max(positions.values())
             rows = []
             for values in operation.rows:
-                row = [""] * width
+                row: list[object] = [""] * width
                 for header, value in values.items():
                     row[positions[header] - 1] = to_cell(value)
                 rows.append(row)
@@ -208,14 +212,14 @@ class GoogleSheetBackend:
         self.http.values_batch_update(self.key, body={"valueInputOption": "RAW", "data": data})
 
     def _positions(self, table: Table, headers) -> dict[str, int]:
-        positions = {h: table.index(h) for h in headers}
-        missing = [h for h, position in positions.items() if position is None]
+        found = {h: table.index(h) for h in headers}
+        missing = [h for h, position in found.items() if position is None]
         if missing:
             raise SheetUnreadable(
                 f"A aba {self.worksheet} não tem as colunas {', '.join(missing)}. Rode"
                 " `flask sheet init` para criá-las (nada é movido nem apagado)."
             )
-        return {h: position + 1 for h, position in positions.items()}
+        return {h: position + 1 for h, position in found.items() if position is not None}
 
     def retrying(self, action: Callable[[], T]) -> T:
         """Run one Sheets call (or cycle of calls) with backoff; SheetError in pt-BR if it fails."""
@@ -224,7 +228,7 @@ class GoogleSheetBackend:
             try:
                 return action()
             except (APIError, *_TRANSIENT) as error:
-                if not _is_transient(error):
+                if isinstance(error, APIError) and not _is_transient(error):
                     raise self._translate(error) from None
                 delay = next(delays, None)
                 if delay is None:
@@ -259,10 +263,8 @@ class GoogleSheetBackend:
         )
 
 
-def _is_transient(error: Exception) -> bool:
-    if isinstance(error, APIError):
-        return error.code == 429 or error.code >= 500
-    return True
+def _is_transient(error: APIError) -> bool:
+    return error.code == 429 or error.code >= 500
 
 
 def _unavailable_message(error: Exception) -> str:

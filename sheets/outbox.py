@@ -7,7 +7,7 @@ allocated here too, so a case gets its ID even while the sheet cannot be reached
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -105,11 +105,13 @@ class Outbox:
                 "INSERT INTO entries (case_id, kind, payload, queued_at) VALUES (?, ?, ?, ?)",
                 (case_id, kind, payload, queued_at.isoformat()),
             )
-            return int(cursor.lastrowid)
+            seq = cursor.lastrowid
+            assert seq is not None  # an INSERT always sets it
+            return seq
 
     def entries(self, case_id: str | None = None, state: str | None = PENDING) -> list[Entry]:
         """Queued writes in order, optionally of one case and of one state (None: any)."""
-        query, args = "SELECT * FROM entries WHERE 1=1", []
+        query, args = "SELECT * FROM entries WHERE 1=1", list[object]()
         if case_id is not None:
             query, args = query + " AND case_id = ?", [*args, case_id]
         if state is not None:
@@ -169,7 +171,11 @@ def _tag(value: object) -> object:
     return value
 
 
-_UNTAG = {"$datetime": datetime.fromisoformat, "$date": date.fromisoformat, "$decimal": Decimal}
+_UNTAG: dict[str, Callable[[str], object]] = {
+    "$datetime": datetime.fromisoformat,
+    "$date": date.fromisoformat,
+    "$decimal": Decimal,
+}
 
 
 def _untag(value: object) -> object:

@@ -89,18 +89,18 @@ class Sync:
 
     def refresh(self) -> None:
         """Check the sheet now; read it if it changed. Keeps the old snapshot if it cannot."""
-        first = self._snapshot is None
-        if not self._lock.acquire(blocking=first):
+        snapshot = self._snapshot
+        if not self._lock.acquire(blocking=snapshot is None):
             return  # another request is refreshing: this one uses the snapshot it has
         try:
             version = self.backend.version()
-            if first or version != self._snapshot.version:
+            if snapshot is None or version != snapshot.version:
                 self._take(self.backend.read(), version)
             self._checked, self.checked_at, self.stale = self.monotonic(), self.clock(), None
         except SheetError as error:
-            if first:
+            if snapshot is None:
                 raise
-            self.stale = Stale(str(error), self._snapshot.read_at)
+            self.stale = Stale(str(error), snapshot.read_at)
         finally:
             self._lock.release()
 

@@ -8,6 +8,8 @@ modification stamp changes, i.e. when someone else saved it.
 import os
 import threading
 import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,14 +92,19 @@ class WorkbookBackend:
                 self._loaded = None  # the cached workbook holds a half-applied write
                 raise
 
-    def _locked(self) -> FileLock:
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
         try:
-            return self._file_lock.acquire()
+            self._file_lock.acquire()
         except Timeout:
             raise SheetUnavailable(
-                "A planilha local está ocupada por outra gravação. Tente de novo em instantes;"
-                " seus dados continuam no formulário."
+                "A planilha local está ocupada por outra gravação; o envio será tentado de novo"
+                " em instantes."
             ) from None
+        try:
+            yield
+        finally:
+            self._file_lock.release()
 
     def _refuse_if_open_elsewhere(self) -> None:
         for name in (f"~${self.path.name}", f".~lock.{self.path.name}#"):
@@ -176,7 +183,7 @@ def _set_header(sheet: Worksheet, position: int, column: Column) -> None:
             sheet.add_data_validation(validation)
 
 
-def _ensure_headers(sheet: Worksheet, headers: object) -> dict[str, int]:
+def _ensure_headers(sheet: Worksheet, headers: Iterable[str]) -> dict[str, int]:
     """1-based column of each header, adding the missing ones after the last column."""
     positions: dict[str, int] = {}
     last = 0

@@ -1,5 +1,6 @@
 """Form fields for pt-BR input: dates dd/mm/aaaa, integers 1.971, money R$ 1.234,56."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -10,10 +11,20 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from retention import documents, ptbr
 from sheets.columns import CELL_TEXT_LIMIT
 
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029]")
+# Control characters and non-characters XML 1.0 forbids: no .xlsx cell can hold them.
+_UNSTORABLE = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
+
 
 def clean_text(value: str | None) -> str:
-    """Browser line endings to ``\\n`` and surrounding blanks removed."""
-    return (value or "").replace("\r\n", "\n").strip()
+    """Line breaks as ``\\n`` (Word pastes Shift+Enter as a vertical tab), invisible control
+    characters removed, surrounding blanks trimmed."""
+    return _UNSTORABLE.sub("", _LINE_BREAKS.sub("\n", value or "")).strip()
+
+
+def clean_line(value: str | None) -> str:
+    """Like ``clean_text``, for a one-line field: line breaks become spaces."""
+    return clean_text(value).replace("\n", " ")
 
 
 class ParsedField(StringField):
@@ -109,7 +120,7 @@ def first_error_id(form) -> str | None:
 
 def text_field(label: str, *validators, **kwargs) -> StringField:
     """A one-line text input within the sheet's cell limit."""
-    return StringField(label, [*validators, _cell_limit()], filters=[clean_text], **kwargs)
+    return StringField(label, [*validators, _cell_limit()], filters=[clean_line], **kwargs)
 
 
 def notes_field(label: str, *validators, **kwargs) -> TextAreaField:

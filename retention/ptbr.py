@@ -13,13 +13,15 @@ from decimal import Decimal
 from babel.numbers import format_currency, format_decimal
 
 LOCALE = "pt_BR"
-DATE_FORMAT = "%d/%m/%Y"
-DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _DATETIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}),?\s+(\d{1,2})[:h](\d{2})")
 _THOUSANDS_ONLY = re.compile(r"\d{1,3}(\.\d{3})+")
 _EMPTY_AMOUNT = {"", "-", "R$", "R$-"}
+MAX_INT = 999_999_999
+MAX_DECIMAL = Decimal("999999999.9999")
+DECIMAL_PLACES = 4
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 def fold(text: str) -> str:
@@ -34,10 +36,16 @@ def parse_date(text: str) -> date:
     if not match:
         raise ValueError("Data inválida: use dd/mm/aaaa.")
     day, month, year = (int(g) for g in match.groups())
+    _check_year(year)
     try:
         return date(year, month, day)
     except ValueError:
         raise ValueError("Data inexistente: confira dia e mês.") from None
+
+
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"Ano fora do esperado: use um ano entre {FIRST_YEAR} e {LAST_YEAR}.")
 
 
 def parse_datetime(text: str) -> datetime:
@@ -46,6 +54,7 @@ def parse_datetime(text: str) -> datetime:
     if not match:
         raise ValueError("Data e hora inválidas: use dd/mm/aaaa hh:mm.")
     day, month, year, hour, minute = (int(g) for g in match.groups())
+    _check_year(year)
     try:
         return datetime(year, month, day, hour, minute)
     except ValueError:
@@ -73,18 +82,41 @@ def _number_text(text: str) -> str:
 def parse_decimal(text: str) -> Decimal:
     """Parse ``0,30``, ``1.234,56``, ``R$ 1.234,56`` or ``1234.56``."""
     cleaned = text.strip().removeprefix("R$").strip()
+    if len(cleaned) > 40:
+        raise ValueError("Valor grande demais: no máximo 999.999.999,9999.")
     try:
-        return Decimal(_number_text(cleaned))
+        value = Decimal(_number_text(cleaned))
     except ValueError:
         raise ValueError("Valor inválido: use por exemplo 1.234,56.") from None
+    return check_decimal(value)
+
+
+def check_decimal(value: Decimal) -> Decimal:
+    """``value`` if a cell holds it exactly: at most 999.999.999,9999, 4 decimal places."""
+    if abs(value) > MAX_DECIMAL:
+        raise ValueError("Valor grande demais: no máximo 999.999.999,9999.")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -DECIMAL_PLACES:
+        raise ValueError(f"Use no máximo {DECIMAL_PLACES} casas decimais.")
+    return value
 
 
 def parse_int(text: str) -> int:
     """Parse ``1.971`` or ``1971``."""
     compact = re.sub(r"\s", "", text)
-    if re.fullmatch(r"\d+", compact) or _THOUSANDS_ONLY.fullmatch(compact):
-        return int(compact.replace(".", ""))
-    raise ValueError("Número inteiro inválido: use por exemplo 1.971.")
+    if not (re.fullmatch(r"\d+", compact) or _THOUSANDS_ONLY.fullmatch(compact)):
+        raise ValueError("Número inteiro inválido: use por exemplo 1.971.")
+    digits = compact.replace(".", "").lstrip("0") or "0"
+    if len(digits) > len(str(MAX_INT)):
+        raise ValueError("Número grande demais: no máximo 999.999.999.")
+    return check_int(int(digits))
+
+
+def check_int(value: int) -> int:
+    """``value`` if it is at most 999.999.999."""
+    if abs(value) > MAX_INT:
+        raise ValueError("Número grande demais: no máximo 999.999.999.")
+    return value
 
 
 def is_empty_amount(text: str) -> bool:
@@ -94,12 +126,12 @@ def is_empty_amount(text: str) -> bool:
 
 def format_date(value: date | None) -> str:
     """``date(2025, 6, 17)`` -> ``17/06/2025``; None -> empty."""
-    return value.strftime(DATE_FORMAT) if value else ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
 
 
 def format_datetime(value: datetime | None) -> str:
     """``datetime(2025, 6, 17, 9, 3)`` -> ``17/06/2025 09:03``; None -> empty."""
-    return value.strftime(DATETIME_FORMAT) if value else ""
+    return f"{format_date(value)} {value.hour:02d}:{value.minute:02d}" if value else ""
 
 
 def format_int(value: int | None) -> str:

@@ -108,7 +108,7 @@ def _int(column: Column, raw: object) -> int:
     if isinstance(raw, int | float | Decimal):
         if raw != int(raw):
             raise ValueError(raw)
-        return int(raw)
+        return ptbr.check_int(int(raw))
     return ptbr.parse_int(_text(column, raw))
 
 
@@ -116,7 +116,7 @@ def _decimal(column: Column, raw: object) -> Decimal:
     if isinstance(raw, bool):
         raise TypeError(raw)
     if isinstance(raw, int | float | Decimal):
-        return Decimal(str(raw))
+        return ptbr.check_decimal(Decimal(str(raw)))
     return ptbr.parse_decimal(_text(column, raw))
 
 

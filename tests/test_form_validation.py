@@ -172,3 +172,12 @@ def test_required_fields_are_marked(client):
     for field_id in ["analyst", "cro", "cro_uf", "dentist_name", "person_type"]:
         assert f'<label class="required" for="{field_id}">' in page
     assert '<label class="required" for="city">' not in page
+
+
+def test_invisible_characters_pasted_from_word_are_cleaned(client, clinic_form, sheet):
+    notes = "Bom dia,\x0bsem retorno\x1b.\r\nEncaminhado e-mail\ufffe;"
+    created_id(submit(client, clinic_form, city="CAMPO\x0bGRANDE", **{"contacts-0-notes": notes}))
+
+    [row] = sheet.rows()
+    assert row["Cidade"] == "CAMPO GRANDE"
+    assert row["1º contato - Obs."] == "Bom dia,\nsem retorno.\nEncaminhado e-mail;"

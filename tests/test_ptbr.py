@@ -67,3 +67,30 @@ def test_formats_as_on_paper():
 @pytest.mark.parametrize("text", ["-", "R$ -", "R$-", "  ", ""])
 def test_paper_dash_means_no_amount(text):
     assert ptbr.is_empty_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "message"),
+    [
+        (ptbr.parse_int, "9" * 28, "Número grande demais"),
+        (ptbr.parse_int, "9" * 5000, "Número grande demais"),
+        (ptbr.parse_int, "1.000.000.000", "Número grande demais"),
+        (ptbr.parse_decimal, "9" * 28 + ",5", "Valor grande demais"),
+        (ptbr.parse_decimal, "0,123456", "no máximo 4 casas decimais"),
+        (ptbr.parse_date, "01/01/0202", "use um ano entre 1900 e 2100"),
+        (ptbr.parse_datetime, "01/01/3025 10:00", "use um ano entre 1900 e 2100"),
+    ],
+)
+def test_values_no_cell_keeps_exactly_are_refused_in_portuguese(parse, text, message):
+    with pytest.raises(ValueError, match=message):
+        parse(text)
+
+
+def test_largest_values_are_accepted():
+    assert ptbr.parse_int("999.999.999") == 999_999_999
+    assert ptbr.parse_decimal("999.999.999,9999") == Decimal("999999999.9999")
+
+
+def test_dates_always_show_four_digit_years():
+    assert ptbr.format_date(date(1900, 1, 1)) == "01/01/1900"
+    assert ptbr.format_datetime(datetime(1900, 1, 1, 7, 5)) == "01/01/1900 07:05"

@@ -1,6 +1,7 @@
 """The case book: add, update, get and list cases on any backend, through the outbox."""
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -11,10 +12,11 @@ from sheets import codec
 from sheets.backend import Backend, Plan
 from sheets.columns import COLUMNS, ID_HEADER, Column, Owner
 from sheets.errors import CaseNotFound, Conflict, EditConflict, SheetError
-from sheets.outbox import ADD, EDIT, Entry, Outbox
+from sheets.outbox import ADD, EDIT, FAILED, Entry, Outbox
 from sheets.sync import Stale, Sync
 from sheets.table import Append, Table, Update
 
+logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Fingerprint = dict[str, str]
 FORM_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.owner is Owner.FORM)
@@ -60,14 +62,14 @@ class CaseBook:
     def cases(self) -> list[Case]:
         """Every case, newest first, including new ones still waiting for the sheet."""
         stored: dict[str, Case | None] = dict(self.sync.snapshot().cases)
-        for entry in self.outbox.entries():
+        for entry in self.outbox.entries(state=None):
             stored[entry.case_id] = _with_entry(stored.get(entry.case_id), entry)
         cases = [case for case in stored.values() if case is not None]
         return sorted(cases, key=lambda c: (c.created_at or datetime.min, c.case_id), reverse=True)
 
     def get(self, case_id: str) -> Case:
         """The case with this ID, as the user last saved it; CaseNotFound if there is none."""
-        entries = self.outbox.entries(case_id)
+        entries = self.outbox.entries(case_id, state=None)
         try:
             case = self.sync.snapshot().cases.get(case_id)
         except SheetError:
@@ -138,6 +140,11 @@ class CaseBook:
                     for entry in batch:
                         self.outbox.attempted(entry.seq, str(error))
                     return str(error)
+                except Exception as error:  # one bad write must not block every save after it
+                    logger.exception("Gravação na planilha falhou: %s", [e.case_id for e in batch])
+                    for entry in batch:
+                        self.outbox.fail(entry.seq, f"erro inesperado ao gravar ({error!r})")
+                    continue
                 for entry in batch:
                     self.outbox.remove(entry.seq)
         return None
@@ -194,12 +201,16 @@ def _next_batch(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
 
 
 def _with_entry(case: Case | None, entry: Entry) -> Case | None:
-    """``case`` as it will be once the queued ``entry`` reaches the sheet."""
+    """``case`` as it will be once the queued ``entry`` reaches the sheet.
+
+    A new case that failed stays visible (it exists only in the outbox); an edit that failed
+    is not shown as applied.
+    """
     queued = codec.decode(entry.values)
     if entry.kind == ADD:
         return case or queued
-    if case is None:
-        return None
+    if case is None or entry.state == FAILED:
+        return case
     form_fields = {col.field: getattr(queued, col.field) for col in FORM_COLUMNS}
     return replace(case, **form_fields, updated_at=entry.queued_at, updated_by=entry.author)
 

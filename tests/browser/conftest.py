@@ -1,0 +1,209 @@
+"""Browser tests: the app as a real server process on 127.0.0.1, driven by headless Chromium.
+
+One server and one browser serve the whole session (starting them is the slow part); each test
+gets a fresh browser context. The server uses the local workbook backend in a temporary folder
+and keeps CSRF on, as in production. Every page visited is saved as a full-page screenshot under
+``artifacts/screenshots/`` (git-ignored).
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from tests.conftest import WorkbookSheet
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM = os.environ.get("RETENCAO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT = 30.0  # seconds for the server to answer its first request
+STEP_TIMEOUT = 10_000  # milliseconds for one browser action or navigation
+
+
+@dataclass(frozen=True)
+class Server:
+    """The running app: where it listens and the workbook it writes."""
+
+    url: str
+    workbook: Path
+    log: Path
+
+    def sheet(self) -> WorkbookSheet:
+        """The workbook as a supervisor opens it in Excel (openpyxl: load, edit, save)."""
+        return WorkbookSheet(self.workbook)
+
+    def rows(self) -> list[dict[str, object]]:
+        """The data rows, header -> cell value; none before the app created the file."""
+        return self.sheet().rows() if self.workbook.exists() else []
+
+    def row(self, case_id: str) -> dict[str, object]:
+        [found] = [row for row in self.rows() if row["ID do caso"] == case_id]
+        return found
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the app exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    pytest.fail(f"the app did not answer {url} within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``flask run`` on a free port of 127.0.0.1 with a fresh local workbook."""
+    folder = tmp_path_factory.mktemp("browser-server")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "FLASK_SKIP_DOTENV": "1",  # a developer's .env must not point the tests at Google
+        "GOOGLE_SHEET_ID": "",
+        "RETENCAO_WORKBOOK": str(folder / "casos.xlsx"),
+        "RETENCAO_OUTBOX": str(folder / "outbox.sqlite3"),
+        "RETENCAO_OUTBOX_INTERVAL": "0",
+        "SECRET_KEY": "browser-tests",
+        "PYTHONUNBUFFERED": "1",
+    }
+    log = folder / "server.log"
+    url = f"http://127.0.0.1:{port}"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", "run"]
+            + ["--host", "127.0.0.1", "--port", str(port), "--no-reload", "--no-debugger"],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(url + "/", process, log)
+        yield Server(url, folder / "casos.xlsx", log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    assert "Traceback" not in log.read_text(), f"the server logged an error:\n{log.read_text()}"
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium (never a downloaded browser build)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """The screenshot folder, emptied of the previous run's pictures."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    return SCREENSHOTS
+
+
+class Visit:
+    """A person's browser tab; ``shot`` saves what the page shows now."""
+
+    def __init__(self, context: BrowserContext, server: Server, folder: Path):
+        self.context = context
+        self.page: Page = context.new_page()
+        self.server = server
+        self.folder = folder
+        self.outside: list[str] = []
+        self.page_errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        context.route(re.compile(r"^(?!http://127\.0\.0\.1:\d+/)"), self._refuse_outside)
+
+    def _refuse_outside(self, route) -> None:
+        """Only the app on 127.0.0.1 may be reached; anything else is recorded and aborted."""
+        self.outside.append(route.request.url)
+        route.abort()
+
+    def goto(self, path: str) -> Page:
+        self.page.goto(self.server.url + path)
+        return self.page
+
+    def shot(self, name: str) -> Path:
+        """A full-page screenshot of the page as it is now, as ``<name>.png``."""
+        path = self.folder / f"{name}.png"
+        assert not path.exists(), f"two screenshots named {name}"
+        self.page.screenshot(path=path, full_page=True)
+        return path
+
+
+def _visit(browser, server, screenshots, **context_options) -> Iterator[Visit]:
+    context = browser.new_context(
+        locale="pt-BR", timezone_id="America/Sao_Paulo", **context_options
+    )
+    context.set_default_timeout(STEP_TIMEOUT)
+    visit = Visit(context, server, screenshots)
+    yield visit
+    context.close()
+    assert visit.outside == [], f"the page tried to reach outside the app: {visit.outside}"
+    assert visit.page_errors == [], f"script errors on the page: {visit.page_errors}"
+
+
+@pytest.fixture
+def visit(browser, server, screenshots) -> Iterator[Visit]:
+    """A desktop browser tab (1280 px wide)."""
+    yield from _visit(browser, server, screenshots, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone(browser, server, screenshots) -> Iterator[Visit]:
+    """A phone's browser tab: 390 x 844 CSS pixels, touch, mobile layout."""
+    yield from _visit(
+        browser,
+        server,
+        screenshots,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )

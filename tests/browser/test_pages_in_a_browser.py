@@ -1,0 +1,224 @@
+"""What a person sees in Chromium, and what lands in the workbook, on a real server.
+
+The tests run in file order on one server: the first one opens the session's first case.
+"""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from sheets.columns import HEADERS
+from tests.browser.conftest import Server, Visit
+from tests.html import hidden_value
+from tests.seeds import CLINIC_FORM, CLINIC_ROW
+from tests.test_seed_form import BOOKKEEPING, _plain
+
+pytestmark = pytest.mark.browser
+
+SAVED = re.compile(r"Caso (RET-\d{4}-(\d{4})) salvo na planilha\.")
+UPDATED = "Caso {} atualizado na planilha."
+STAMPS = {"Atualizado em", "Atualizado por"}
+KINDS = """names => names.map(name => {
+  const control = document.getElementsByName(name)[0];
+  return control.tagName === "INPUT" ? control.type : control.tagName.toLowerCase();
+})"""
+
+
+def fill_form(page: Page, form: dict[str, object]) -> None:
+    """Type ``form`` (the test client's form data) into the page as a person would."""
+    kinds = page.evaluate(KINDS, list(form))
+    for (name, value), kind in zip(form.items(), kinds, strict=True):
+        fill_field(page, name, value, kind)
+
+
+def fill_field(page: Page, name: str, value: object, kind: str) -> None:
+    """Type, pick or tick one field, first opening the collapsed section that hides it."""
+    first = page.locator(f'[name="{name}"]').first
+    if first.evaluate("e => !!e.closest('details:not([open])')"):
+        summary = first.locator("xpath=ancestor::details[1]/summary")
+        summary.click()
+        expect(first).to_be_visible()
+    if kind == "select":
+        first.select_option(str(value))
+    elif kind == "radio":
+        page.locator(f'[name="{name}"][value="{value}"]').check()
+    elif kind == "checkbox" and isinstance(value, list):
+        for option in value:
+            page.locator(f'[name="{name}"][value="{option}"]').check()
+    elif kind == "checkbox":
+        first.check()
+    else:
+        first.fill(str(value))
+
+
+def shown_value(page: Page, name: str, typed: object) -> object:
+    """What the page shows in field ``name``, in the shape it was typed in."""
+    controls = page.locator(f'[name="{name}"]')
+    [kind] = page.evaluate(KINDS, [name])
+    if kind == "radio" or (kind == "checkbox" and isinstance(typed, list)):
+        ticked = [c.get_attribute("value") for c in controls.all() if c.is_checked()]
+        return ticked if isinstance(typed, list) else "".join(ticked)
+    if kind == "checkbox":
+        return "y" if controls.first.is_checked() else ""
+    return controls.first.input_value()
+
+
+def shown(page: Page, label: str) -> Locator:
+    """The value the case page shows beside ``label``."""
+    return page.locator(f'.item:has(dt:text-is("{label}")) dd')
+
+
+def as_typed(value: object) -> object:
+    """A textarea gives back ``\\n`` where the form data had the browser's ``\\r\\n``."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def row_as_read(row: dict[str, object]) -> dict[str, object]:
+    """The filled form cells of a row, as test_seed_form compares them."""
+    filled = {h: row[h] for h in HEADERS if h not in BOOKKEEPING and row[h] not in (None, "")}
+    return {h: _plain(v) for h, v in filled.items()}
+
+
+def post_new_case(visit: Visit, form: dict[str, object]) -> str:
+    """Open a case for a test to start from, by posting the form from the browser's session
+    (CSRF token included) without rendering it; its ID."""
+    new_form = visit.context.request.get(f"{visit.server.url}/casos/novo")
+    token = hidden_value(new_form.text(), "csrf_token")
+    body = urlencode({**form, "csrf_token": token}, doseq=True)
+    saved = visit.context.request.post(
+        f"{visit.server.url}/casos/novo",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        max_redirects=0,
+    )
+    assert saved.status == 302, saved.text()[:2000]
+    return saved.headers["location"].rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def case_id(visit: Visit) -> str:
+    """A case opened from the seed form."""
+    return post_new_case(visit, CLINIC_FORM)
+
+
+def test_the_whole_seed_form_typed_in_the_browser_becomes_the_seed_row(visit, server: Server):
+    cases_before = len(server.rows())
+    page = visit.goto("/casos/novo")
+    visit.shot("new-case-1-empty-form")
+    third_contact = page.locator("details.contact").nth(2)
+    expect(third_contact).not_to_have_attribute("open", "")  # collapsed until clicked
+
+    fill_form(page, CLINIC_FORM)
+    visit.shot("new-case-2-filled")
+    page.get_by_role("button", name="Salvar", exact=True).click()
+
+    flash = page.locator(".flash.success")
+    expect(flash).to_have_text(SAVED)
+    visit.shot("new-case-3-saved")
+    case_id, number = SAVED.search(flash.inner_text()).groups()
+    assert int(number) == cases_before + 1  # RET-<ano>-0001 when the session starts
+    assert page.url == f"{server.url}/casos/{case_id}"
+    expect(page.locator("h1 small")).to_have_text(case_id)
+    row = server.row(case_id)
+    assert row_as_read(row) == {h: _plain(v) for h, v in CLINIC_ROW.items()}
+
+
+def test_a_wrong_cpf_is_explained_beside_it_with_the_cursor_there_and_nothing_lost(
+    visit, server: Server
+):
+    rows_before = server.rows()
+    form = {**CLINIC_FORM, "cpf": "529.982.247-26"}
+    page = visit.goto("/casos/novo")
+    fill_form(page, form)
+    visit.shot("bad-cpf-1-filled")
+    with page.expect_navigation() as answer:
+        page.get_by_role("button", name="Salvar", exact=True).click()
+
+    assert answer.value.status == 422
+    expect(page.get_by_role("alert").first).to_contain_text("nada foi gravado ainda")
+    visit.shot("bad-cpf-2-error-shown")
+    cpf_field = page.locator(".field", has=page.locator("#cpf"))
+    expect(cpf_field.locator(".errors")).to_have_text("CPF inválido: confira os dígitos.")
+    expect(page.locator("#cpf")).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate("document.activeElement.id") == "cpf"
+    for name, typed in form.items():
+        assert shown_value(page, name, typed) == as_typed(typed), name
+        expect(page.locator(f'[name="{name}"]').first).to_be_visible()
+    assert server.rows() == rows_before
+
+
+def test_an_edit_shows_on_the_case_page_and_changes_only_its_cells(
+    visit, server: Server, case_id: str
+):
+    before = server.row(case_id)
+    page = visit.goto(f"/casos/{case_id}/editar")
+    expect(page.locator("#city")).to_have_value("CAMPO GRANDE")
+    visit.shot("edit-1-form")
+    page.locator("#editor").fill("Beatriz Exemplo")
+    page.get_by_label("Cidade", exact=True).fill("DOURADOS")
+    page.get_by_label("Retenção Efetiva", exact=True).check()
+    visit.shot("edit-2-filled")
+    page.get_by_role("button", name="Salvar", exact=True).click()
+
+    expect(page.locator(".flash.success")).to_have_text(UPDATED.format(case_id))
+    visit.shot("edit-3-saved")
+    expect(shown(page, "Cidade")).to_have_text("DOURADOS")
+    expect(page.locator("li.on", has_text="Retenção Efetiva")).to_be_visible()
+    after = server.row(case_id)
+    assert after["Cidade"] == "DOURADOS"
+    assert after["Status retenção"] == "Retenção Efetiva"
+    assert after["Atualizado por"] == "Beatriz Exemplo"
+    changed = {h for h in after if after[h] != before.get(h)}
+    assert changed - STAMPS == {"Cidade", "Status retenção"}  # stamps: same second, same value
+
+
+def test_a_field_changed_in_excel_meanwhile_is_shown_side_by_side_and_saving_again_wins(
+    visit, server: Server, case_id: str
+):
+    page = visit.goto(f"/casos/{case_id}/editar")
+    page.locator("#editor").fill("Beatriz Exemplo")
+    page.get_by_label("Cidade", exact=True).fill("CORUMBÁ")
+    visit.shot("conflict-1-edit-filled")
+    server.sheet().set_cell(case_id, "Cidade", "TRÊS LAGOAS")  # a supervisor, in Excel
+    with page.expect_navigation() as answer:
+        page.get_by_role("button", name="Salvar", exact=True).click()
+
+    assert answer.value.status == 409
+    conflicts = page.locator(".conflicts")
+    expect(conflicts).to_contain_text("Nada foi gravado")
+    visit.shot("conflict-2-both-versions")
+    expect(conflicts.locator("thead th")).to_have_text(
+        ["Campo", "Sua versão", "Versão da planilha"]
+    )
+    expect(conflicts.locator("tbody tr")).to_have_count(1)
+    expect(conflicts.locator("tbody tr td")).to_have_text(["Cidade", "CORUMBÁ", "TRÊS LAGOAS"])
+    expect(page.get_by_label("Cidade", exact=True)).to_have_value("CORUMBÁ")
+    assert server.row(case_id)["Cidade"] == "TRÊS LAGOAS"
+
+    page.get_by_role("button", name="Salvar", exact=True).click()
+    expect(page.locator(".flash.success")).to_have_text(UPDATED.format(case_id))
+    visit.shot("conflict-3-saved-again")
+    expect(shown(page, "Cidade")).to_have_text("CORUMBÁ")
+    assert server.row(case_id)["Cidade"] == "CORUMBÁ"
+
+
+def test_the_case_list_fits_a_phone_and_shows_the_status(phone: Visit):
+    case_id = post_new_case(phone, CLINIC_FORM)
+    page = phone.goto("/")
+    phone.shot("phone-case-list")
+
+    width = page.evaluate("window.innerWidth")
+    assert width == 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate("document.body.scrollWidth") <= width
+    page.evaluate("window.scrollTo(500, 0)")
+    assert page.evaluate("window.scrollX") == 0
+    row = page.locator("table.cases tbody tr", has=page.get_by_role("link", name=case_id))
+    status = row.locator(".status")
+    expect(status).to_be_visible()
+    expect(status).to_have_text("Desligamento")
+    box = status.bounding_box()
+    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width
+    expect(page.get_by_role("columnheader", name="Status")).to_be_visible()

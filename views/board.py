@@ -17,6 +17,7 @@ from retention.checklist import checklist, deadline, progress
 from retention.choices import STATUSES, UFS
 from retention.search import CaseQuery
 from sheets import get_book
+from views.access import READER, requires
 
 bp = Blueprint("board", __name__)
 RECENT_CHANGES = 20
@@ -27,6 +28,7 @@ class SyncForm(FlaskForm):
 
 
 @bp.get("/painel")
+@requires(READER)
 def index():
     """Cases by status for the team, with the filters people use."""
     book = get_book()
@@ -82,6 +84,7 @@ def index():
 
 
 @bp.post("/sincronizar")
+@requires(READER)
 def sync_now():
     """Check the sheet now instead of waiting for the next refresh."""
     if SyncForm().validate_on_submit():

@@ -32,6 +32,7 @@ from retention.search import CaseQuery
 from sheets import get_book
 from sheets.book import Saved, digest, fingerprint
 from sheets.errors import CaseNotFound, EditConflict, SheetError
+from views.access import ANALYST, READER, requires
 
 bp = Blueprint("cases", __name__)
 
@@ -39,6 +40,7 @@ UNPROCESSABLE = 422
 
 
 @bp.get("/")
+@requires(READER)
 def index():
     """The case list: search, filters, newest first, paginated."""
     query = CaseQuery(
@@ -67,6 +69,7 @@ def index():
 
 
 @bp.route("/casos/novo", methods=["GET", "POST"])
+@requires(ANALYST)
 def new():
     """Fill in a new case; it becomes one row of the sheet."""
     form = CaseForm(form_date=get_book().clock().date())
@@ -78,6 +81,7 @@ def new():
 
 
 @bp.get("/casos/<case_id>")
+@requires(READER)
 def detail(case_id: str):
     """The case laid out like the paper form."""
     book = get_book()
@@ -104,6 +108,7 @@ def detail(case_id: str):
 
 
 @bp.route("/casos/<case_id>/editar", methods=["GET", "POST"])
+@requires(ANALYST)
 def edit(case_id: str):
     """Change a case; only the fields the user changed are written."""
     book = get_book()

@@ -1,0 +1,27 @@
+"""Who may open which page: every view declares the least role it needs."""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+READER, ANALYST, SUPERVISOR = "leitura", "analista", "supervisor"
+ROLES = (READER, ANALYST, SUPERVISOR)  # each role may do everything the ones before it may
+ROLE_LABELS = {READER: "Leitura", ANALYST: "Analista", SUPERVISOR: "Supervisor"}
+
+View = TypeVar("View", bound=Callable)
+
+
+def requires(role: str) -> Callable[[View], View]:
+    """Mark a view as open to signed-in users with ``role`` or a higher one."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+
+    def mark(view: View) -> View:
+        view.required_role = role  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def allows(user_role: str, required: str) -> bool:
+    """Whether a user with ``user_role`` may do what needs ``required``."""
+    return ROLES.index(user_role) >= ROLES.index(required)

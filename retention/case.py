@@ -78,6 +78,9 @@ class Case:
     general_notes: str = ""
     analyst_signature: str = ""
     supervisor: str = ""
+    # Sign-off: set by a supervisor on a closed case, never by the form
+    supervisor_signature: str = ""
+    signed_on: date | None = None
     # Bookkeeping, set by the case book
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -89,6 +92,11 @@ class Case:
         if self.start_date is None or self.end_date is None:
             return None
         return (self.end_date - self.start_date).days
+
+    @property
+    def is_signed(self) -> bool:
+        """Whether a supervisor signed the case off (which locks it for analysts)."""
+        return bool(self.supervisor_signature)
 
     @property
     def is_open(self) -> bool:

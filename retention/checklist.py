@@ -31,7 +31,7 @@ def checklist(case: Case) -> list[Item]:
         Item("Prints no protocolo", case.prints_in_protocol),
         Item("Contato buscado nas redes concorrentes", case.competitor_search),
         Item("Data final preenchida", case.end_date is not None),
-        Item("Assinado pelo supervisor", bool(case.supervisor)),
+        Item("Assinado pelo supervisor", case.is_signed),
     ]
 
 

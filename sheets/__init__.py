@@ -28,7 +28,13 @@ def init_app(app: Flask) -> None:
     def clock() -> datetime:
         return datetime.now(zone).replace(tzinfo=None, microsecond=0)
 
-    book = CaseBook(_backend(app), outbox, clock, float(app.config["RETENCAO_SYNC_SECONDS"]))
+    book = CaseBook(
+        _backend(app),
+        outbox,
+        clock,
+        float(app.config["RETENCAO_SYNC_SECONDS"]),
+        app.config["RETENCAO_HISTORY_WORKSHEET"],
+    )
     app.extensions[_EXTENSION] = book
     app.cli.add_command(sheet_cli)
     interval = float(app.config["RETENCAO_OUTBOX_INTERVAL"])
@@ -104,7 +110,7 @@ def _start_drainer(book: CaseBook, interval: float, logger: logging.Logger) -> t
     def drain_forever() -> None:
         while not stop.wait(interval):
             try:
-                if book.outbox.entries():
+                if book.pending():
                     waiting = book.flush()
                     if waiting:
                         logger.warning("Envios à planilha aguardando: %s", waiting)

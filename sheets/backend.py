@@ -1,6 +1,6 @@
 """The storage interface every backend (local workbook, Google Sheets) implements."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from sheets.table import Table, Write
@@ -27,4 +27,11 @@ class Backend(Protocol):
         Rows are re-found and columns re-mapped by header on that fresh read. Headers the
         write names but the sheet lacks are added after the last column.
         """
+        ...
+
+    def append_log(
+        self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
+    ) -> None:
+        """Add ``rows`` below the last row of the tab ``tab`` of the same spreadsheet (the
+        history), creating it with the ``headers`` row if it is missing. Text stays text."""
         ...

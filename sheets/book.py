@@ -10,10 +10,11 @@ from datetime import datetime
 from retention.case import Case
 from sheets import codec
 from sheets.backend import Backend, Plan
-from sheets.columns import COLUMNS, ID_HEADER, Column, Owner
+from sheets.columns import BY_HEADER, COLUMNS, ID_HEADER, Column, Owner
 from sheets.errors import CaseNotFound, Conflict, EditConflict, SheetError
+from sheets.history import CREATED, FROM_SHEET, HEADERS, Event, History, shown
 from sheets.outbox import ADD, EDIT, FAILED, Entry, Outbox
-from sheets.sync import Stale, Sync
+from sheets.sync import Change, Stale, Sync
 from sheets.table import Append, Table, Update
 
 logger = logging.getLogger(__name__)
@@ -48,11 +49,21 @@ def fingerprint(case: Case) -> Fingerprint:
 class CaseBook:
     """Cases stored one per row of a backend's sheet; every write goes through the outbox."""
 
-    def __init__(self, backend: Backend, outbox: Outbox, clock: Clock, sync_seconds: float) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        outbox: Outbox,
+        clock: Clock,
+        sync_seconds: float,
+        history_tab: str = "Histórico",
+    ) -> None:
         self.backend = backend
         self.outbox = outbox
         self.clock = clock
-        self.sync = Sync(backend, clock, sync_seconds)
+        self.history = History(outbox.path)
+        self.history_tab = history_tab
+        self.sync = Sync(backend, clock, sync_seconds, on_changes=self._noticed)
+        self._events: dict[int, list[Event]] = {}
 
     @property
     def stale(self) -> Stale | None:
@@ -112,8 +123,36 @@ class CaseBook:
         return Saved(written[seq]) if seq in written else None
 
     def flush(self) -> str | None:
-        """Send every queued write in order; why the queue is stuck, or None when it is empty."""
-        return self._drain(own=None, written={})
+        """Send every queued write in order, then the history; why something still waits."""
+        return self._drain(own=None, written={}) or self._send_history()
+
+    def pending(self) -> bool:
+        """Whether writes or history records wait for the sheet."""
+        return bool(self.outbox.entries() or self.history.unsent(1))
+
+    def history_of(self, case_id: str) -> list[Event]:
+        """Everything recorded about a case, newest first."""
+        return self.history.of_case(case_id)
+
+    def _send_history(self) -> str | None:
+        """Append the records the sheet has not got, in batches; why they wait, if they do."""
+        with self.outbox.draining() as allowed:
+            if not allowed:
+                return BUSY
+            while batch := self.history.unsent(APPEND_BATCH):
+                rows = [event.row() for _, event in batch]
+                try:
+                    self.backend.append_log(self.history_tab, HEADERS, rows)
+                except SheetError as error:
+                    return f"Histórico aguardando envio à planilha: {error}"
+                self.history.sent(seq for seq, _ in batch)
+        return None
+
+    def _noticed(self, changes: list[Change]) -> None:
+        self.history.record_noticed(
+            Event(c.noticed_at, FROM_SHEET, c.case_id, c.field, shown(c.old), shown(c.new))
+            for c in changes
+        )
 
     def _send(self, seq: int, written: dict[int, Case]) -> str | None:
         """Drain the queue for the user who just saved ``seq``; why it still waits, if it does."""
@@ -146,6 +185,7 @@ class CaseBook:
                         self.outbox.fail(entry.seq, f"erro inesperado ao gravar ({error!r})")
                     continue
                 for entry in batch:
+                    self.history.record(self._events.pop(entry.seq, []))
                     self.outbox.remove(entry.seq)
         return None
 
@@ -155,14 +195,20 @@ class CaseBook:
             def append(table: Table) -> Append | None:
                 # A case already in the sheet was sent before, though its answer was lost.
                 new = [entry for entry in batch if not table.find(entry.case_id)]
+                for entry in batch:
+                    self._events.pop(entry.seq, None)
                 for entry in new:
                     self.sync.wrote(entry.case_id, {ID_HEADER: entry.case_id})
+                    self._events[entry.seq] = [
+                        Event(entry.queued_at, entry.author, entry.case_id, CREATED)
+                    ]
                 return Append(tuple(entry.values for entry in new)) if new else None
 
             return append
         [entry] = batch
 
         def plan(table: Table) -> Update | None:
+            self._events.pop(entry.seq, None)
             found = table.find(entry.case_id)
             if found is None:
                 raise CaseNotFound(entry.case_id)
@@ -172,6 +218,17 @@ class CaseBook:
                 return None
             merged = codec.decode({**values, **changes})
             changes.update(_derived_changes(values, merged))
+            self._events[entry.seq] = [
+                Event(
+                    entry.queued_at,
+                    entry.author,
+                    entry.case_id,
+                    header,
+                    shown(codec.parse_cell(BY_HEADER[header], values.get(header))),
+                    shown(codec.parse_cell(BY_HEADER[header], value)),
+                )
+                for header, value in changes.items()
+            ]
             merged = replace(merged, updated_at=entry.queued_at, updated_by=entry.author)
             changes.update(
                 {c.header: codec.encode_value(c, c.value_of(merged)) for c in STAMP_COLUMNS}

@@ -16,13 +16,14 @@ def init_command() -> None:
     from sheets.google import GoogleSheetBackend
     from sheets.google_setup import prepare
 
-    backend = get_book().backend
+    book = get_book()
+    backend = book.backend
     try:
         if not isinstance(backend, GoogleSheetBackend):
             backend.read()  # the local workbook creates itself with its header row
             click.echo(f"Pronto: {backend.description}.")
             return
-        done = prepare(backend)
+        done = prepare(backend, book.history_tab)
         backend.check()
     except SheetError as error:
         raise click.ClickException(str(error)) from None

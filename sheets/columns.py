@@ -161,6 +161,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("Obs. Geral", "general_notes"),
     Column("Assinatura colaborador", "analyst_signature"),
     Column("Supervisor", "supervisor"),
+    Column("Assinatura supervisor", "supervisor_signature"),
+    Column("Data assinatura supervisor", "signed_on", Kind.DATE),
     Column("Criado em", "created_at", Kind.DATETIME, owner=Owner.BOOK),
     Column("Atualizado em", "updated_at", Kind.DATETIME, owner=Owner.BOOK),
     Column("Atualizado por", "updated_by", owner=Owner.BOOK),

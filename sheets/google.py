@@ -11,7 +11,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -211,6 +211,27 @@ class GoogleSheetBackend:
         ]
         self.http.values_batch_update(self.key, body={"valueInputOption": "RAW", "data": data})
 
+    def append_log(
+        self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
+    ) -> None:
+        """One ``values.append`` to the tab ``tab``; the tab is created first if missing."""
+        target = "'{}'!A1".format(tab.replace("'", "''"))
+        body = {"values": [[to_cell(value) for value in row] for row in rows]}
+
+        def append() -> None:
+            self.writes.take()
+            self.http.values_append(self.key, target, params=WRITE_PARAMS, body=body)
+
+        try:
+            self.retrying(append)
+        except SheetUnreadable:  # no such tab yet
+            self.retrying(lambda: self._add_log_tab(tab, headers))
+            self.retrying(append)
+
+    def _add_log_tab(self, tab: str, headers: Sequence[str]) -> None:
+        self.writes.take()
+        self.http.batch_update(self.key, {"requests": log_tab_requests(tab, headers)})
+
     def _positions(self, table: Table, headers) -> dict[str, int]:
         found = {h: table.index(h) for h in headers}
         missing = [h for h, position in found.items() if position is None]
@@ -261,6 +282,31 @@ class GoogleSheetBackend:
             f'A aba "{self.worksheet}" não existe na planilha. Rode `flask sheet init` para'
             " criá-la, ou ajuste RETENCAO_WORKSHEET."
         )
+
+
+def log_tab_requests(tab: str, headers: Sequence[str]) -> list[dict]:
+    """batchUpdate requests that add a history tab: frozen header row, times as dates."""
+    sheet_id = random.randint(1, 2**31 - 1)
+    grid = {"rowCount": 1000, "columnCount": len(headers), "frozenRowCount": 1}
+    header_cells = [{"userEnteredValue": {"stringValue": h}} for h in headers]
+    when = {"numberFormat": {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}}
+    return [
+        {"addSheet": {"properties": {"sheetId": sheet_id, "title": tab, "gridProperties": grid}}},
+        {
+            "updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                "rows": [{"values": header_cells}],
+                "fields": "userEnteredValue",
+            }
+        },
+        {
+            "repeatCell": {
+                "range": {"sheetId": sheet_id, "startRowIndex": 1, "endColumnIndex": 1},
+                "cell": {"userEnteredFormat": when},
+                "fields": "userEnteredFormat.numberFormat",
+            }
+        },
+    ]
 
 
 def _is_transient(error: APIError) -> bool:

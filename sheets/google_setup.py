@@ -1,16 +1,17 @@
 """``flask sheet init`` for Google: prepare the tab from the column list in one batchUpdate.
 
-Creates the tab if missing, writes the headers it lacks after its last column, freezes and
-protects the header row (warning only, so supervisors can still edit), and sets dropdowns,
-checkboxes and number formats on the app's columns wherever they are. Running it again adds
-only what is missing; it never moves or deletes a column or a row.
+Creates the cases tab (and the history tab) if missing, writes the headers it lacks after its
+last column, freezes and protects the header row (warning only, so supervisors can still
+edit), and sets dropdowns, checkboxes and number formats on the app's columns wherever they
+are. Running it again adds only what is missing; it never moves or deletes a column or a row.
 """
 
 import random
 from dataclasses import dataclass
 
 from sheets.columns import COLUMNS, Column, Kind
-from sheets.google import GoogleSheetBackend
+from sheets.google import GoogleSheetBackend, log_tab_requests
+from sheets.history import HEADERS as HISTORY_HEADERS
 
 PROTECTION = "Cabeçalho do Retenção: renomear estas colunas desliga o app delas."
 NEW_TAB_ROWS = 1000
@@ -34,10 +35,11 @@ class Prepared:
     added_headers: tuple[str, ...]
 
 
-def prepare(backend: GoogleSheetBackend) -> Prepared:
+def prepare(backend: GoogleSheetBackend, history_tab: str = "Histórico") -> Prepared:
     """Bring the tab up to the column list: three Sheets calls, the last one a batchUpdate."""
     http, key = backend.http, backend.key
     metadata = backend.retrying(lambda: http.fetch_sheet_metadata(key))
+    titles = {s["properties"]["title"] for s in metadata.get("sheets", [])}
     sheet = next(
         (s for s in metadata.get("sheets", []) if s["properties"]["title"] == backend.worksheet),
         None,
@@ -66,6 +68,8 @@ def prepare(backend: GoogleSheetBackend) -> Prepared:
         requests.append(_protect_header(sheet_id))
     for column in COLUMNS:
         requests.extend(_column_rules(sheet_id, positions[column.header], column))
+    if history_tab not in titles:
+        requests.extend(log_tab_requests(history_tab, HISTORY_HEADERS))
     backend.retrying(lambda: http.batch_update(key, {"requests": requests}))
     return Prepared(sheet is None, tuple(c.header for c in missing))
 

@@ -63,8 +63,10 @@ class Sync:
         clock: Callable[[], datetime],
         max_age: float,
         monotonic: Callable[[], float] = time.monotonic,
+        on_changes: Callable[[list[Change]], None] | None = None,
     ) -> None:
         self.backend = backend
+        self.on_changes = on_changes
         self.clock = clock
         self.max_age = max_age
         self.monotonic = monotonic
@@ -127,7 +129,10 @@ class Sync:
             del cases[case_id]
         now = self.clock()
         if old is not None:
-            self._changes.extend(self._diff(old, cases, changed, now))
+            found = self._diff(old, cases, changed, now)
+            self._changes.extend(found)
+            if found and self.on_changes:
+                self.on_changes(found)
         self._snapshot = Snapshot(table, version, now, rows, cases)
 
     def _diff(

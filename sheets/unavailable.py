@@ -1,5 +1,7 @@
 """A backend that cannot be opened (bad configuration): every use says why, in pt-BR."""
 
+from collections.abc import Sequence
+
 from sheets.backend import Plan
 from sheets.errors import SheetUnavailable
 from sheets.table import Table
@@ -21,5 +23,11 @@ class UnavailableBackend:
         raise SheetUnavailable(self.reason)
 
     def write(self, plan: Plan) -> None:
+        """Always refuses, with the reason."""
+        raise SheetUnavailable(self.reason)
+
+    def append_log(
+        self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
+    ) -> None:
         """Always refuses, with the reason."""
         raise SheetUnavailable(self.reason)

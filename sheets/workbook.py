@@ -8,9 +8,10 @@ modification stamp changes, i.e. when someone else saved it.
 import os
 import threading
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -88,6 +89,28 @@ class WorkbookBackend:
                         cell = sheet.cell(row=row, column=positions[header])
                         _put(cell, BY_HEADER[header], value)
                 self._save(loaded.workbook)
+            except BaseException:
+                self._loaded = None  # the cached workbook holds a half-applied write
+                raise
+
+    def append_log(
+        self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
+    ) -> None:
+        """Add ``rows`` below the last row of the tab ``tab``, created with ``headers``."""
+        with self._mutex, self._locked():
+            self._refuse_if_open_elsewhere()
+            if not self.path.exists():
+                self._save(_new_workbook(self.worksheet))
+            workbook = self._load().workbook
+            try:
+                if tab not in workbook.sheetnames:
+                    _new_log(workbook, tab, headers)
+                sheet = workbook[tab]
+                first = sheet.max_row + 1
+                for number, values in enumerate(rows):
+                    for position, value in enumerate(values, start=1):
+                        _put_plain(sheet.cell(row=first + number, column=position), value)
+                self._save(workbook)
             except BaseException:
                 self._loaded = None  # the cached workbook holds a half-applied write
                 raise
@@ -170,6 +193,14 @@ def _new_workbook(title: str) -> Workbook:
     return workbook
 
 
+def _new_log(workbook: Workbook, tab: str, headers: Sequence[str]) -> None:
+    sheet = workbook.create_sheet(tab)
+    for position, header in enumerate(headers, start=1):
+        sheet.cell(row=1, column=position, value=header).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(position)].width = 20
+    sheet.freeze_panes = "A2"
+
+
 def _set_header(sheet: Worksheet, position: int, column: Column) -> None:
     cell = sheet.cell(row=1, column=position, value=column.header)
     cell.font = Font(bold=True)
@@ -215,3 +246,12 @@ def _put(cell, column: Column, value: object) -> None:
     if isinstance(value, str):
         cell.data_type = "s"  # text stays text, even "=HYPERLINK(...)"
     cell.number_format = column.number_format
+
+
+def _put_plain(cell, value: object) -> None:
+    """A history cell: text stays text, a time shows as dd/mm/aaaa hh:mm."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, datetime):
+        cell.number_format = "dd/mm/yyyy hh:mm"

@@ -6,13 +6,16 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+import auth
 import sheets
 import views
 
 DEFAULTS = {
     "RETENCAO_WORKBOOK": "",
     "RETENCAO_WORKSHEET": "Casos",
+    "RETENCAO_HISTORY_WORKSHEET": "Histórico",
     "RETENCAO_TIMEZONE": "America/Sao_Paulo",
     "RETENCAO_PAGE_SIZE": 25,
     "RETENCAO_OUTBOX": "",
@@ -26,12 +29,19 @@ DEFAULTS = {
     "RETENCAO_GOOGLE_BACKOFF": 0.5,
     "RETENCAO_GOOGLE_READS_PER_MINUTE": 60,
     "RETENCAO_GOOGLE_WRITES_PER_MINUTE": 60,
+    "RETENCAO_USERS": "",
+    "RETENCAO_SESSION_HOURS": 8,
+    "RETENCAO_LOGIN_LIMIT_ACCOUNT": "5 per 15 minutes",
+    "RETENCAO_LOGIN_LIMIT_ADDRESS": "20 per 15 minutes",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RETENCAO_PROXIES": 0,
     "WTF_I18N_ENABLED": False,
 }
 ENVIRONMENT_SETTINGS = (
     "SECRET_KEY",
     "RETENCAO_WORKBOOK",
     "RETENCAO_WORKSHEET",
+    "RETENCAO_HISTORY_WORKSHEET",
     "RETENCAO_TIMEZONE",
     "RETENCAO_PAGE_SIZE",
     "RETENCAO_OUTBOX",
@@ -45,6 +55,12 @@ ENVIRONMENT_SETTINGS = (
     "RETENCAO_GOOGLE_BACKOFF",
     "RETENCAO_GOOGLE_READS_PER_MINUTE",
     "RETENCAO_GOOGLE_WRITES_PER_MINUTE",
+    "RETENCAO_USERS",
+    "RETENCAO_SESSION_HOURS",
+    "RETENCAO_LOGIN_LIMIT_ACCOUNT",
+    "RETENCAO_LOGIN_LIMIT_ADDRESS",
+    "RATELIMIT_STORAGE_URI",
+    "RETENCAO_PROXIES",
 )
 
 
@@ -59,8 +75,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
+        if not (app.debug or app.testing):
+            raise RuntimeError(
+                "Defina SECRET_KEY no ambiente ou no arquivo .env (veja .env.example): fora do"
+                " modo de desenvolvimento (--debug) a chave não é gerada automaticamente."
+            )
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path) / "secret_key")
+    proxies = int(app.config["RETENCAO_PROXIES"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     sheets.init_app(app)
+    auth.init_app(app)
     views.init_app(app)
     return app
 

@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import requests
@@ -27,11 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from auth.users import UserStore  # noqa: E402
 from sheets import codec, get_book  # noqa: E402
 from sheets.book import fingerprint  # noqa: E402
 from sheets.google import Quota, to_cell  # noqa: E402
 from sheets.google_setup import prepare  # noqa: E402
-from tests.conftest import SERVICE_ACCOUNT, TAB, GoogleSheet  # noqa: E402
+from tests.conftest import PASSWORD, SERVICE_ACCOUNT, TAB, GoogleSheet  # noqa: E402
 from tests.sample import full_case  # noqa: E402
 from tests.seeds import CLINIC_FORM  # noqa: E402
 from tests.standin import SheetsStandIn, service_account_info  # noqa: E402
@@ -156,9 +158,11 @@ def concurrent_submitters(submitters: int, each: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
         workbook = Path(folder) / "casos.xlsx"
+        UserStore(Path(folder) / "users.sqlite3").add("bench", "Bench", "analista", PASSWORD)
         env = os.environ | {
             "RETENCAO_WORKBOOK": str(workbook),
             "RETENCAO_OUTBOX": str(Path(folder) / "outbox.sqlite3"),
+            "RETENCAO_USERS": str(Path(folder) / "users.sqlite3"),
             "SECRET_KEY": "bench",
         }
         server = subprocess.Popen(
@@ -211,19 +215,26 @@ def _wait_for(base: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            requests.get(base + "/casos/novo", timeout=2)
+            requests.get(base + "/entrar", timeout=2)
             return
         except requests.ConnectionError:
             time.sleep(0.1)
     raise RuntimeError("the server did not start")
 
 
+def _token(page: str) -> str:
+    return page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+
+
 def _submit(base, number, each, start_line, latencies, names, errors) -> None:
     session = requests.Session()
+    login = {"username": "bench", "password": PASSWORD}
+    token = _token(session.get(base + "/entrar", timeout=60).text)
+    session.post(base + "/entrar", data={**login, "csrf_token": token}, timeout=60)
     start_line.wait()
     for case in range(each):
         page = session.get(base + "/casos/novo", timeout=60).text
-        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        token = _token(page)
         name = f"SUBMITTER {number:02d} CASE {case:02d}"
         form = {**CLINIC_FORM, "dentist_name": name, "csrf_token": token}
         started = time.perf_counter()
@@ -264,14 +275,16 @@ def quota_burst(saves: int) -> dict:
             clock.now += 60
             standin.reset_calls()
             book.flush()
-            drain_appends = standin.count("values_append")
+            appends = [unquote(c.path) for c in standin.calls if c.kind == "values_append"]
+            history_appends = sum(book.history_tab in path for path in appends)
         ids = [row["ID do caso"] for row in sheet.rows()]
     return {
         "saves": saves,
         "writes_first_minute": first_minute,
         "429": rejected,
         "waiting": waiting,
-        "drain_appends": drain_appends,
+        "drain_appends": len(appends) - history_appends,
+        "history_appends": history_appends,
         "rows": len(ids),
         "unique": len(set(ids)),
     }
@@ -312,7 +325,8 @@ def main() -> None:
     print(
         f"gravações no 1º minuto {burst['writes_first_minute']} (limite 60),"
         f" respostas 429 {burst['429']}, aguardando na fila {burst['waiting']},"
-        f" appends para esvaziar a fila {burst['drain_appends']},"
+        f" appends para esvaziar a fila {burst['drain_appends']}"
+        f" (+{burst['history_appends']} do histórico),"
         f" linhas na planilha {burst['rows']} (únicas {burst['unique']})"
     )
 

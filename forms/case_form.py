@@ -224,9 +224,8 @@ class CaseForm(PtBrForm):
 
 
 class EditCaseForm(CaseForm):
-    """The case form for an existing case: who edits, and the row as it was loaded."""
+    """The case form for an existing case, with the row as it was loaded."""
 
-    editor = text_field("Alterado por", DataRequired("Informe quem está alterando o caso."))
     base = HiddenField()
 
     def loaded_fingerprint(self) -> dict[str, str]:

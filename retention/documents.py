@@ -57,6 +57,23 @@ def format_cpf(cpf: str) -> str:
     return f"{cpf[:3]}.{cpf[3:6]}.{cpf[6:9]}-{cpf[9:]}"
 
 
+def mask_cpf(cpf: str) -> str:
+    """``12345678909`` -> ``***.456.789-**`` (LGPD: lists show only the middle digits)."""
+    digits = re.sub(r"\D", "", cpf or "")
+    if len(digits) != 11:
+        return "***" if digits else ""
+    return f"***.{digits[3:6]}.{digits[6:9]}-**"
+
+
+# A Brazilian phone number with its area code: +55 (67) 99999-1234, 67 3333-4444, 67999991234.
+_PHONE = re.compile(r"(?<!\d)(?:\+?55[\s.-]?)?\(?\d{2}\)?[\s.-]?(9?\d{4})[\s.-]?(\d{4})(?!\d)")
+
+
+def mask_phones(text: str) -> str:
+    """``text`` with each phone number's digits hidden but the last 4: ``(**) *****-1234``."""
+    return _PHONE.sub(lambda m: f"(**) {'*' * len(m.group(1))}-{m.group(2)}", text)
+
+
 def format_cnpj(cnpj: str) -> str:
     """``11222333000181`` -> ``11.222.333/0001-81``; anything else is returned unchanged."""
     if not re.fullmatch(r"[0-9A-Z]{12}\d{2}", cnpj or ""):

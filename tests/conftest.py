@@ -2,6 +2,7 @@
 book, and ``sheet``: the spreadsheet as a supervisor sees and edits it by hand."""
 
 import json
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from gspread.utils import rowcol_to_a1
 
 from app import create_app
+from auth.users import UserStore
 from sheets import get_book
 from sheets.codec import SERIAL_EPOCH
 from sheets.columns import BY_HEADER, ID_HEADER, Kind
@@ -20,6 +22,12 @@ from tests.standin import SheetsStandIn, service_account_info
 SERVICE_ACCOUNT = "retencao@retencao-testes.iam.gserviceaccount.com"
 TAB = "Casos"
 FOREIGN = "Anotação da supervisora"
+PASSWORD = "senha-de-teste"
+PEOPLE = {  # role -> (username, name): one signed-in person per role
+    "supervisor": ("sara", "Sara Supervisora"),
+    "analista": ("ana", "Ana Analista"),
+    "leitura": ("leo", "Leo Leitor"),
+}
 
 
 @pytest.fixture(params=["local", "google"])
@@ -64,8 +72,20 @@ def google_config(
     }
 
 
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory) -> Path:
+    """A user store with one person per role (hashing passwords is slow: once per run)."""
+    path = tmp_path_factory.mktemp("users") / "users.sqlite3"
+    store = UserStore(path)
+    for role, (username, name) in PEOPLE.items():
+        store.add(username, name, role, PASSWORD)
+    return path
+
+
 @pytest.fixture
-def app(request, backend_kind: str, workbook_path: Path):
+def app(request, backend_kind: str, workbook_path: Path, users_file: Path):
+    users = workbook_path.with_name("users.sqlite3")
+    shutil.copy(users_file, users)
     config = {
         "TESTING": True,
         "SECRET_KEY": "test",
@@ -74,6 +94,7 @@ def app(request, backend_kind: str, workbook_path: Path):
         "RETENCAO_OUTBOX": str(workbook_path.with_name("outbox.sqlite3")),
         "RETENCAO_OUTBOX_INTERVAL": 0,
         "RETENCAO_SYNC_SECONDS": 0,
+        "RETENCAO_USERS": str(users),
     }
     if backend_kind == "google":
         config.update(request.getfixturevalue("google_config"))
@@ -86,7 +107,20 @@ def app(request, backend_kind: str, workbook_path: Path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser signed in as the supervisor, who may do everything."""
+    return sign_in(app, "supervisor")
+
+
+def sign_in(app, role: str):
+    """A new test client with the session of the ``role`` person (no password hashing)."""
+    client = app.test_client()
+    username, _name = PEOPLE[role]
+    with app.app_context():
+        user = app.extensions["retencao.users"].find(username)
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client
 
 
 @pytest.fixture
@@ -125,10 +159,10 @@ class WorkbookSheet:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def grid(self) -> list[list[object]]:
-        """Every row of the tab, header first, as cell values."""
+    def grid(self, tab: str = TAB) -> list[list[object]]:
+        """Every row of a tab, header first, as cell values."""
         return [
-            list(row) for row in openpyxl.load_workbook(self.path)[TAB].iter_rows(values_only=True)
+            list(row) for row in openpyxl.load_workbook(self.path)[tab].iter_rows(values_only=True)
         ]
 
     def rows(self) -> list[dict[str, object]]:
@@ -178,9 +212,9 @@ class GoogleSheet:
         self.standin = standin
         self.key = key
 
-    def grid(self) -> list[list[object]]:
-        """Every row of the tab, header first, as effective cell values."""
-        return self.standin.grid(self.key, TAB)
+    def grid(self, tab: str = TAB) -> list[list[object]]:
+        """Every row of a tab, header first, as effective cell values."""
+        return self.standin.grid(self.key, tab)
 
     def rows(self) -> list[dict[str, object]]:
         """The data rows as header -> value, date serials turned into datetimes."""

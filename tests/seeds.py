@@ -137,5 +137,5 @@ CLINIC_ROW: dict[str, object] = {
     "Mensagem final - Texto": FINAL_MESSAGE,
     "Assinatura colaborador": "Beatriz Exemplo",
     "Supervisor": "Carlos Supervisor",
-    "Atualizado por": "ANA EXEMPLO SOUZA",
+    "Atualizado por": "Sara Supervisora",  # who was signed in: tests.conftest.PEOPLE
 }

@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 from app import create_app
-from tests.conftest import WorkbookSheet, created_id, post_new
+from tests.conftest import WorkbookSheet, created_id, post_new, sign_in
 from tests.seeds import CLINIC_FORM
 
 
@@ -15,7 +15,7 @@ def test_twenty_threads_saving_at_once_lose_no_row(app, clinic_form, sheet):
     failures: list[BaseException] = []
 
     def submit(number: int) -> None:
-        client = app.test_client()
+        client = sign_in(app, "analista")
         start.wait()
         try:
             ids.append(created_id(post_new(client, {**clinic_form, "dentist_name": f"D{number}"})))
@@ -36,7 +36,7 @@ def test_twenty_threads_saving_at_once_lose_no_row(app, clinic_form, sheet):
     assert sorted(ids) == sorted(r["ID do caso"] for r in rows)
 
 
-def _worker(path: str, worker: int, count: int, start) -> None:
+def _worker(path: str, users: str, worker: int, count: int, start) -> None:
     app = create_app(
         {
             "TESTING": True,
@@ -45,20 +45,24 @@ def _worker(path: str, worker: int, count: int, start) -> None:
             "RETENCAO_WORKBOOK": path,
             "RETENCAO_OUTBOX": path + ".outbox.sqlite3",
             "RETENCAO_OUTBOX_INTERVAL": 0,
+            "RETENCAO_USERS": users,
         }
     )
-    client = app.test_client()
+    client = sign_in(app, "analista")
     start.wait()
     for number in range(count):
         created_id(post_new(client, {**CLINIC_FORM, "dentist_name": f"P{worker}-{number}"}))
 
 
-def test_worker_processes_sharing_the_workbook_lose_no_row(tmp_path: Path):
+def test_worker_processes_sharing_the_workbook_lose_no_row(tmp_path: Path, users_file: Path):
     # The local workbook only: worker processes cannot share the in-process Google stand-in.
     path = tmp_path / "casos.xlsx"
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(3)
-    workers = [context.Process(target=_worker, args=(str(path), w, 5, start)) for w in range(3)]
+    workers = [
+        context.Process(target=_worker, args=(str(path), str(users_file), w, 5, start))
+        for w in range(3)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

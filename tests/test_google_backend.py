@@ -11,7 +11,7 @@ from sheets import codec, get_book
 from sheets.book import fingerprint
 from sheets.columns import HEADERS
 from sheets.table import Append
-from tests.conftest import SERVICE_ACCOUNT, TAB, created_id, post_new
+from tests.conftest import SERVICE_ACCOUNT, TAB, created_id, post_new, sign_in
 from tests.html import hidden_value, text
 from tests.sample import full_case
 
@@ -237,7 +237,7 @@ def test_an_edit_queued_while_google_is_down_is_applied_later(
     page = client.get(f"/casos/{case_id}/editar").get_data(as_text=True)
     standin.go_down()
 
-    data = {**clinic_form, "city": "DOURADOS", "base": hidden_value(page, "base"), "editor": "Bia"}
+    data = {**clinic_form, "city": "DOURADOS", "base": hidden_value(page, "base")}
     response = client.post(f"/casos/{case_id}/editar", data=data)
 
     assert response.status_code == 302
@@ -248,7 +248,7 @@ def test_an_edit_queued_while_google_is_down_is_applied_later(
     with app.app_context():
         assert get_book().flush() is None
     assert sheet.rows()[0]["Cidade"] == "DOURADOS"
-    assert sheet.rows()[0]["Atualizado por"] == "Bia"
+    assert sheet.rows()[0]["Atualizado por"] == "Sara Supervisora"
 
 
 def test_a_lost_answer_to_a_confirmed_append_is_not_written_twice(
@@ -305,7 +305,7 @@ def test_configuration_problems_are_explained_in_portuguese(
 
     with caplog.at_level(logging.ERROR):
         broken = create_app(config)
-    client = broken.test_client()
+    client = sign_in(broken, "analista")
     listing = client.get("/")
     saved = post_new(client, clinic_form)
 

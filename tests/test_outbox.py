@@ -6,7 +6,7 @@ import pytest
 
 from app import create_app
 from sheets import DRAINER, get_book
-from tests.conftest import created_id, post_new
+from tests.conftest import created_id, post_new, sign_in
 from tests.html import hidden_value, text
 
 pytestmark = pytest.mark.parametrize("backend_kind", ["google"])
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.parametrize("backend_kind", ["google"])
 
 def test_a_case_saved_while_google_is_down_survives_a_restart(app, clinic_form, standin, sheet):
     standin.go_down()
-    case_id = created_id(post_new(app.test_client(), clinic_form))
+    case_id = created_id(post_new(sign_in(app, "analista"), clinic_form))
 
     restarted = create_app(dict(app.config))
     standin.come_up()
@@ -29,7 +29,7 @@ def test_ids_stay_unique_while_google_is_down(app, client, clinic_form, standin,
     first = created_id(post_new(client, clinic_form))
     standin.go_down()
     queued = [created_id(post_new(client, clinic_form)) for _ in range(3)]
-    other_process = create_app(dict(app.config)).test_client()
+    other_process = sign_in(create_app(dict(app.config)), "analista")
     queued.append(created_id(post_new(other_process, clinic_form)))
 
     assert len({first, *queued}) == 5
@@ -45,7 +45,7 @@ def test_a_queued_edit_that_meets_a_conflict_is_kept_and_shown(
     case_id = created_id(post_new(client, clinic_form))
     page = client.get(f"/casos/{case_id}/editar").get_data(as_text=True)
     standin.go_down()
-    data = {**clinic_form, "city": "CORUMBÁ", "base": hidden_value(page, "base"), "editor": "Bia"}
+    data = {**clinic_form, "city": "CORUMBÁ", "base": hidden_value(page, "base")}
     assert client.post(f"/casos/{case_id}/editar", data=data).status_code == 302
     sheet.set_cell(case_id, "Cidade", "DOURADOS")  # a supervisor, in the Sheets UI meanwhile
 
@@ -78,7 +78,7 @@ def test_pages_show_the_last_good_read_while_google_is_down(client, clinic_form,
 def test_the_background_sender_delivers_what_waited(app, clinic_form, standin, sheet):
     drained = create_app({**app.config, "RETENCAO_OUTBOX_INTERVAL": 0.05})
     standin.go_down()
-    case_id = created_id(post_new(drained.test_client(), clinic_form))
+    case_id = created_id(post_new(sign_in(drained, "analista"), clinic_form))
     assert sheet.rows() == []
 
     standin.come_up()

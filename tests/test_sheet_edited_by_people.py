@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from sheets import get_book
-from tests.conftest import FOREIGN, created_id, post_new
+from tests.conftest import FOREIGN, created_id, post_new, sign_in
 from tests.html import hidden_value, text
 
 
@@ -19,19 +19,21 @@ def add_cases(client, clinic_form, names):
 def edit_data(client, case_id, form, **changes):
     """What the browser posts: the loaded form, the user's changes, the hidden base."""
     page = client.get(f"/casos/{case_id}/editar").get_data(as_text=True)
-    return {**form, **changes, "base": hidden_value(page, "base"), "editor": "Carla Editora"}
+    return {**form, **changes, "base": hidden_value(page, "base")}
 
 
 def test_edit_lands_in_right_row_and_cells_after_people_rearranged_the_sheet(
-    client, clinic_form, sheet
+    app, client, clinic_form, sheet
 ):
-    ids = add_cases(client, clinic_form, ["ANA", "BEATRIZ", "CLARA"])
+    open_case = {**clinic_form, "status": "Em andamento", "end_date": ""}
+    ids = add_cases(client, open_case, ["ANA", "BEATRIZ", "CLARA"])
     sheet.rearrange()
     before = {row["ID do caso"]: row for row in sheet.rows()}
     header_before = sheet.grid()[0]
 
-    data = edit_data(client, ids["BEATRIZ"], clinic_form, dentist_name="BEATRIZ", city="DOURADOS")
-    response = client.post(f"/casos/{ids['BEATRIZ']}/editar", data=data)
+    analyst = sign_in(app, "analista")  # someone else than who created the cases
+    data = edit_data(analyst, ids["BEATRIZ"], open_case, dentist_name="BEATRIZ", city="DOURADOS")
+    response = analyst.post(f"/casos/{ids['BEATRIZ']}/editar", data=data)
 
     assert response.status_code == 302
     after = {row["ID do caso"]: row for row in sheet.rows()}

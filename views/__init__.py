@@ -16,15 +16,25 @@ FILTERS = {
     "dias": ptbr.format_days,
     "valor": ptbr.format_value,
     "cpf": documents.format_cpf,
+    "cpf_mascarado": documents.mask_cpf,
     "cnpj": documents.format_cnpj,
 }
+
+
+def masked(value: object, header: str) -> str:
+    """A field's value for lists and the board (LGPD): CPF and phone numbers hidden."""
+    if value is None:
+        return ""
+    if header == "CPF":
+        return documents.mask_cpf(str(value))
+    return documents.mask_phones(ptbr.format_value(value))
 
 
 def init_app(app: Flask) -> None:
     """Register the routes, the pt-BR filters and the pages shown for storage errors."""
     app.register_blueprint(cases.bp)
     app.register_blueprint(board.bp)
-    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.filters.update(FILTERS, protegido=masked)
 
     @app.context_processor
     def storage_status() -> dict:
@@ -33,7 +43,6 @@ def init_app(app: Flask) -> None:
             "storage": book.backend.description,
             "stale": book.stale,
             "synced_at": book.sync.checked_at,
-            "sync_form": board.SyncForm(),
         }
 
     @app.errorhandler(CaseNotFound)

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from typing import TypeVar
 
+from retention.case import Case
+
 READER, ANALYST, SUPERVISOR = "leitura", "analista", "supervisor"
 ROLES = (READER, ANALYST, SUPERVISOR)  # each role may do everything the ones before it may
 ROLE_LABELS = {READER: "Leitura", ANALYST: "Analista", SUPERVISOR: "Supervisor"}
@@ -25,3 +27,16 @@ def requires(role: str) -> Callable[[View], View]:
 def allows(user_role: str, required: str) -> bool:
     """Whether a user with ``user_role`` may do what needs ``required``."""
     return ROLES.index(user_role) >= ROLES.index(required)
+
+
+def public(view: View) -> View:
+    """Mark a view as open to anyone, signed in or not (sign-in and first-run pages)."""
+    view.public = True  # type: ignore[attr-defined]
+    return view
+
+
+def may_edit(role: str, case: Case) -> bool:
+    """Analysts change cases while they are Em andamento and unsigned; supervisors, any case."""
+    if role == SUPERVISOR:
+        return True
+    return role == ANALYST and case.is_open and not case.is_signed

@@ -7,10 +7,9 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_wtf import FlaskForm
+from flask_login import current_user
 
 from retention import ptbr
 from retention.checklist import checklist, deadline, progress
@@ -23,18 +22,12 @@ bp = Blueprint("board", __name__)
 RECENT_CHANGES = 20
 
 
-class SyncForm(FlaskForm):
-    """The "Sincronizar agora" button (a form only for its CSRF token)."""
-
-
 @bp.get("/painel")
 @requires(READER)
 def index():
     """Cases by status for the team, with the filters people use."""
     book = get_book()
-    if "eu" in request.args:
-        session["editor"] = request.args["eu"].strip()
-    me = session.get("editor", "")
+    me = current_user.name
     since, until = _day(request.args.get("de", "")), _day(request.args.get("ate", ""))
     query = CaseQuery(
         operator=request.args.get("operadora", ""),
@@ -49,21 +42,19 @@ def index():
     sla = int(current_app.config["RETENCAO_SLA_DAYS"])
     changes = book.sync.changes()
     changed_ids = {change.case_id for change in changes}
+    deadlines = {case.case_id: deadline(case, today, sla) for case in cases}
     cards = {
         case.case_id: {
             "progress": progress(checklist(case)),
-            "deadline": deadline(case, today, sla),
+            "deadline": deadlines[case.case_id],
             "changed": case.case_id in changed_ids,
         }
         for case in cases
     }
+    late = {case_id: due for case_id, due in deadlines.items() if due and due.overdue_by}
     overdue = sorted(
-        (
-            c
-            for c in cases
-            if cards[c.case_id]["deadline"] and cards[c.case_id]["deadline"].overdue_by
-        ),
-        key=lambda c: cards[c.case_id]["deadline"].days_open,
+        (c for c in cases if c.case_id in late),
+        key=lambda c: late[c.case_id].days_open,
         reverse=True,
     )
     return render_template(
@@ -87,13 +78,12 @@ def index():
 @requires(READER)
 def sync_now():
     """Check the sheet now instead of waiting for the next refresh."""
-    if SyncForm().validate_on_submit():
-        book = get_book()
-        book.sync.refresh()
-        if book.stale:
-            flash(f"A planilha não pôde ser lida: {book.stale.reason}", "error")
-        else:
-            flash(f"Sincronizado às {ptbr.format_datetime(book.sync.checked_at)}.", "success")
+    book = get_book()
+    book.sync.refresh()
+    if book.stale:
+        flash(f"A planilha não pôde ser lida: {book.stale.reason}", "error")
+    else:
+        flash(f"Sincronizado às {ptbr.format_datetime(book.sync.checked_at)}.", "success")
     return redirect(_same_site(request.referrer) or url_for("board.index"))
 
 

@@ -2,6 +2,7 @@
 
 import json
 import math
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -10,13 +11,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
+from flask_login import current_user
 
 from forms.case_form import CaseForm, EditCaseForm
 from forms.fields import first_error_id
-from retention.case import Case
+from retention.case import STATUS_OPEN, Case
 from retention.checklist import checklist, deadline, progress
 from retention.choices import (
     ACTIONS,
@@ -31,12 +32,16 @@ from retention.choices import (
 from retention.search import CaseQuery
 from sheets import get_book
 from sheets.book import Saved, digest, fingerprint
+from sheets.columns import COLUMNS
 from sheets.errors import CaseNotFound, EditConflict, SheetError
-from views.access import ANALYST, READER, requires
+from views.access import ANALYST, READER, SUPERVISOR, may_edit, requires
 
 bp = Blueprint("cases", __name__)
 
 UNPROCESSABLE = 422
+SIGN_OFF_HEADERS = tuple(
+    c.header for c in COLUMNS if c.field in ("supervisor_signature", "signed_on")
+)
 
 
 @bp.get("/")
@@ -72,9 +77,9 @@ def index():
 @requires(ANALYST)
 def new():
     """Fill in a new case; it becomes one row of the sheet."""
-    form = CaseForm(form_date=get_book().clock().date())
+    form = CaseForm(form_date=get_book().clock().date(), analyst=current_user.name)
     if form.validate_on_submit():
-        saved = get_book().add(form.to_case(), author=form.analyst.data)
+        saved = get_book().add(form.to_case(), author=current_user.name)
         _flash_saved(saved, "salvo")
         return redirect(url_for("cases.detail", case_id=saved.case.case_id))
     return _form_page(form, None, UNPROCESSABLE if form.errors else 200)
@@ -97,6 +102,8 @@ def detail(case_id: str):
         deadline=deadline(case, book.clock().date(), sla),
         sla=sla,
         changes=book.sync.changes(case_id),
+        history=book.history_of(case_id),
+        may_edit=may_edit(current_user.role, case),
         statuses=STATUSES,
         areas=AREAS,
         actions=ACTIONS,
@@ -114,9 +121,10 @@ def edit(case_id: str):
     book = get_book()
     if request.method == "GET":
         case = book.get(case_id)
+        if not may_edit(current_user.role, case):
+            return _locked(case)
         form = EditCaseForm.from_case(case)
         form.base.data = json.dumps(fingerprint(case))
-        form.editor.data = session.get("editor", "")
         return _form_page(form, case, 200)
     try:
         case = book.get(case_id)
@@ -124,14 +132,16 @@ def edit(case_id: str):
         raise
     except SheetError:
         case = Case(case_id=case_id)  # the sheet is out of reach: the edit still gets queued
+    if not may_edit(current_user.role, case):
+        return _locked(case)
     form = EditCaseForm.from_case(case)
     if form.validate():
-        session["editor"] = form.editor.data
-        edited, base = form.to_case(), form.loaded_fingerprint()
+        base = form.loaded_fingerprint()
+        edited = _with_sign_off(form.to_case(), case, base)
         for header in _kept_from_sheet(request.form):
             base[header] = fingerprint(edited).get(header, "")  # as if the user left it alone
         try:
-            saved = book.update(case_id, edited, base, form.editor.data)
+            saved = book.update(case_id, edited, base, current_user.name)
         except EditConflict as conflict:
             base.update({c.header: digest(c.theirs) for c in conflict.conflicts})
             form.base.data = json.dumps(base)
@@ -142,6 +152,71 @@ def edit(case_id: str):
             _flash_saved(saved, "atualizado")
         return redirect(url_for("cases.detail", case_id=case_id))
     return _form_page(form, case, UNPROCESSABLE if form.errors else 200)
+
+
+@bp.post("/casos/<case_id>/assinar")
+@requires(SUPERVISOR)
+def sign(case_id: str):
+    """The supervisor's signature on a closed case, as at the bottom of the paper form."""
+    book = get_book()
+    case = book.get(case_id)
+    if case.is_open:
+        flash("Só um caso encerrado pode ser assinado: informe o status e a Data final.", "error")
+    elif case.is_signed:
+        flash(f"O caso já foi assinado por {case.supervisor_signature}.", "warning")
+    else:
+        signed = replace(
+            case, supervisor_signature=current_user.name, signed_on=book.clock().date()
+        )
+        _save_as_supervisor(case, signed, "assinado")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+@bp.post("/casos/<case_id>/reabrir")
+@requires(SUPERVISOR)
+def reopen(case_id: str):
+    """Back to Em andamento, without the signature, so the team can work on it again."""
+    case = get_book().get(case_id)
+    if case.is_open:
+        flash("O caso já está em andamento.", "warning")
+    else:
+        reopened = replace(case, status=STATUS_OPEN, supervisor_signature="", signed_on=None)
+        _save_as_supervisor(case, reopened, "reaberto")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+def _save_as_supervisor(case: Case, changed: Case, done: str) -> None:
+    try:
+        saved = get_book().update(case.case_id, changed, fingerprint(case), current_user.name)
+    except EditConflict:
+        flash(
+            "O caso foi alterado na planilha neste meio-tempo: confira os dados e tente de novo.",
+            "error",
+        )
+        return
+    if saved is not None:
+        _flash_saved(saved, done)
+
+
+def _with_sign_off(edited: Case, case: Case, base: dict[str, str]) -> Case:
+    """The edit with the case's sign-off, which the form does not carry.
+
+    Reopening a signed case (status back to Em andamento) removes the signature; otherwise
+    the sign-off counts as left alone, so a signature given meanwhile is kept.
+    """
+    if case.is_signed and not case.is_open and edited.is_open:
+        return replace(edited, supervisor_signature="", signed_on=None)
+    kept = replace(edited, supervisor_signature=case.supervisor_signature, signed_on=case.signed_on)
+    prints = fingerprint(kept)
+    base.update({header: prints[header] for header in SIGN_OFF_HEADERS})
+    return kept
+
+
+def _locked(case: Case):
+    """The page an analyst gets for a case only a supervisor may change now."""
+    why = "foi assinado pelo supervisor" if case.is_signed else f"está como “{case.status}”"
+    message = f"O caso {case.case_id} {why}: só um supervisor pode alterá-lo ou reabri-lo."
+    return render_template("error.html", message=message), 403
 
 
 def _kept_from_sheet(posted) -> list[str]:

@@ -1,7 +1,7 @@
 """Browser tests: the app as a real server process on 127.0.0.1, driven by headless Chromium.
 
 One server and one browser serve the whole session (starting them is the slow part); each test
-gets a fresh browser context. The server uses the local workbook backend in a temporary folder
+gets a fresh browser context, signed in through the login page as the supervisor. The server uses the local workbook backend in a temporary folder
 and keeps CSRF on, as in production. Every page visited is saved as a full-page screenshot under
 ``artifacts/screenshots/`` (git-ignored).
 """
@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from tests.conftest import WorkbookSheet
+from auth.users import UserStore
+from tests.conftest import PASSWORD, PEOPLE, WorkbookSheet
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -84,6 +85,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``flask run`` on a free port of 127.0.0.1 with a fresh local workbook."""
     folder = tmp_path_factory.mktemp("browser-server")
+    users = UserStore(folder / "users.sqlite3")
+    for role, (username, name) in PEOPLE.items():
+        users.add(username, name, role, PASSWORD)
     port = _free_port()
     env = {
         **os.environ,
@@ -92,6 +96,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "RETENCAO_WORKBOOK": str(folder / "casos.xlsx"),
         "RETENCAO_OUTBOX": str(folder / "outbox.sqlite3"),
         "RETENCAO_OUTBOX_INTERVAL": "0",
+        "RETENCAO_USERS": str(folder / "users.sqlite3"),
         "SECRET_KEY": "browser-tests",
         "PYTHONUNBUFFERED": "1",
     }
@@ -165,6 +170,14 @@ class Visit:
         self.outside.append(route.request.url)
         route.abort()
 
+    def sign_in(self, role: str) -> None:
+        """Sign in through the login page, as a person does."""
+        self.goto("/entrar")
+        self.page.locator("#username").fill(PEOPLE[role][0])
+        self.page.locator("#password").fill(PASSWORD)
+        self.page.get_by_role("button", name="Entrar").click()
+        self.page.wait_for_url(self.server.url + "/")
+
     def goto(self, path: str) -> Page:
         self.page.goto(self.server.url + path)
         return self.page
@@ -183,6 +196,7 @@ def _visit(browser, server, screenshots, **context_options) -> Iterator[Visit]:
     )
     context.set_default_timeout(STEP_TIMEOUT)
     visit = Visit(context, server, screenshots)
+    visit.sign_in("supervisor")
     yield visit
     context.close()
     assert visit.outside == [], f"the page tried to reach outside the app: {visit.outside}"

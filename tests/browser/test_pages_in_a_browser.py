@@ -156,7 +156,6 @@ def test_an_edit_shows_on_the_case_page_and_changes_only_its_cells(
     page = visit.goto(f"/casos/{case_id}/editar")
     expect(page.locator("#city")).to_have_value("CAMPO GRANDE")
     visit.shot("edit-1-form")
-    page.locator("#editor").fill("Beatriz Exemplo")
     page.get_by_label("Cidade", exact=True).fill("DOURADOS")
     page.get_by_label("Retenção Efetiva", exact=True).check()
     visit.shot("edit-2-filled")
@@ -169,7 +168,7 @@ def test_an_edit_shows_on_the_case_page_and_changes_only_its_cells(
     after = server.row(case_id)
     assert after["Cidade"] == "DOURADOS"
     assert after["Status retenção"] == "Retenção Efetiva"
-    assert after["Atualizado por"] == "Beatriz Exemplo"
+    assert after["Atualizado por"] == "Sara Supervisora"  # who is signed in
     changed = {h for h in after if after[h] != before.get(h)}
     assert changed - STAMPS == {"Cidade", "Status retenção"}  # stamps: same second, same value
 
@@ -178,7 +177,6 @@ def test_a_field_changed_in_excel_meanwhile_is_shown_side_by_side_and_saving_aga
     visit, server: Server, case_id: str
 ):
     page = visit.goto(f"/casos/{case_id}/editar")
-    page.locator("#editor").fill("Beatriz Exemplo")
     page.get_by_label("Cidade", exact=True).fill("CORUMBÁ")
     visit.shot("conflict-1-edit-filled")
     server.sheet().set_cell(case_id, "Cidade", "TRÊS LAGOAS")  # a supervisor, in Excel
@@ -222,3 +220,38 @@ def test_the_case_list_fits_a_phone_and_shows_the_status(phone: Visit):
     box = status.bounding_box()
     assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width
     expect(page.get_by_role("columnheader", name="Status")).to_be_visible()
+
+
+def test_the_board_shows_a_status_changed_in_excel_after_sincronizar(
+    visit, server: Server, case_id: str
+):
+    page = visit.goto("/painel")
+    lane = page.locator("section.lane", has_text="Desligamento")
+    expect(lane.locator("article.card", has_text=case_id)).to_be_visible()
+    visit.shot("board-1-before")
+
+    server.sheet().set_cell(case_id, "Status retenção", "Retenção Efetiva")  # in Excel
+    page.get_by_role("button", name="Sincronizar agora").click()
+
+    expect(page.locator(".flash.success")).to_contain_text("Sincronizado às")
+    effective = page.locator("section.lane", has_text="Retenção Efetiva")
+    expect(effective.locator("article.card", has_text=case_id)).to_contain_text(
+        "alterado na planilha"
+    )
+    expect(page.locator("table", has_text="Notada em")).to_contain_text(
+        "Status retenção Desligamento Retenção Efetiva"
+    )
+    visit.shot("board-2-after-sync")
+
+
+def test_a_supervisor_signs_a_closed_case_off(visit, server: Server, case_id: str):
+    page = visit.goto(f"/casos/{case_id}")
+    page.get_by_role("button", name="Assinar como supervisor").click()
+
+    expect(page.locator(".flash.success").first).to_contain_text(f"Caso {case_id} assinado")
+    expect(page.locator(".signatures")).to_contain_text("Sara Supervisora")
+    expect(page.locator(".timeline")).to_contain_text(
+        "Sara Supervisora alterou Assinatura supervisor"
+    )
+    visit.shot("case-signed-off")
+    assert server.row(case_id)["Assinatura supervisor"] == "Sara Supervisora"

@@ -1,0 +1,120 @@
+"""Sign-in, roles and web security: every page but the sign-in ones needs a signed-in user
+whose role allows it, checked on the server for every request."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, abort, current_app, redirect, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, current_user
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from auth.cli import users_cli
+from auth.users import UserStore
+from auth.views import _USERS, bp, get_users, limiter, too_many_attempts
+from views.access import ROLE_LABELS, allows
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed session cookie, marked Secure whenever the page came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def init_app(app: Flask) -> None:
+    """Users, sign-in, the per-request role check and the security headers."""
+    path = app.config["RETENCAO_USERS"] or Path(app.instance_path) / "users.sqlite3"
+    app.extensions[_USERS] = UserStore(Path(path))
+    app.session_interface = SessionInterface()
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=float(app.config["RETENCAO_SESSION_HOURS"])),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lasts as long as the session: long pastes are safe
+    )
+    CSRFProtect(app)
+
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "Entre com seu usuário e senha para continuar."
+    login.login_message_category = "warning"
+    login.session_protection = "basic"
+    login.user_loader(_load_user)
+
+    limiter.init_app(app)
+    Talisman(
+        app,
+        force_https=False,  # TLS is the reverse proxy's job; see README
+        session_cookie_secure=False,  # SessionInterface sets Secure per request
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+    )
+    app.register_blueprint(bp)
+    app.cli.add_command(users_cli)
+    app.before_request(_enforce)
+    app.register_error_handler(429, too_many_attempts)
+    app.register_error_handler(403, _forbidden)
+    app.register_error_handler(CSRFError, _expired_form)
+    app.jinja_env.globals.update(role_label=ROLE_LABELS.get, can=_can)
+
+
+def _can(role: str) -> bool:
+    """In templates: whether the signed-in user has ``role`` or a higher one."""
+    return bool(current_user.is_authenticated and allows(current_user.role, role))
+
+
+def _load_user(user_id: str):
+    number, _, key = user_id.partition(":")
+    user = get_users().get(int(number)) if number.isdigit() else None
+    if user is None or not user.active or user.session_key != key:
+        return None
+    return user
+
+
+def _enforce():
+    """Send strangers to sign in and refuse what the user's role does not allow."""
+    if request.endpoint is None or request.endpoint == "static":
+        return None  # 404s and the style sheet
+    view = current_app.view_functions[request.endpoint]
+    if getattr(view, "public", False):
+        return None
+    if not get_users().exists():
+        return redirect(url_for("auth.first_admin"))
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    required = getattr(view, "required_role", None)
+    if required is None or not allows(current_user.role, required):
+        abort(403)
+    return None
+
+
+def _forbidden(_error):
+    message = "Seu perfil não permite esta ação. Peça a um supervisor, se precisar."
+    if current_user.is_authenticated:
+        message = (
+            f"Seu perfil ({ROLE_LABELS[current_user.role]}) não permite esta ação."
+            " Peça a um supervisor, se precisar."
+        )
+    return render_template("error.html", message=message), 403
+
+
+def _expired_form(_error):
+    message = (
+        "O formulário expirou ou veio sem o código de segurança, e nada foi gravado. Use o botão"
+        " Voltar do navegador para recuperar o que digitou, recarregue a página e envie de novo."
+    )
+    return render_template("error.html", message=message), 400

@@ -1,0 +1,216 @@
+"""The app's users, kept in SQLite in the instance folder (never in the shared sheet)."""
+
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from views.access import ROLES
+
+MIN_PASSWORD = 8
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
+# Checked when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    session_key TEXT NOT NULL
+)
+"""
+
+
+class UserError(ValueError):
+    """A user cannot be created or changed as asked; the message is for people, in pt-BR."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A person who signs in; ``session_key`` changes with the password to end old sessions."""
+
+    id: int
+    username: str
+    name: str
+    role: str
+    active: bool
+    session_key: str
+
+    # Flask-Login's user interface
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the user and the current session key."""
+        return f"{self.id}:{self.session_key}"
+
+
+class UserStore:
+    """Users in one SQLite file, shared by every worker process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        finally:
+            db.close()
+
+    def exists(self) -> bool:
+        """Whether anyone has been registered yet."""
+        with self._connect() as db:
+            return db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+    def add(self, username: str, name: str, role: str, password: str) -> User:
+        """Register a user; UserError says what is wrong with the input."""
+        with self._connect() as db:
+            return self._insert(db, username, name, role, password)
+
+    def add_first_admin(self, username: str, name: str, password: str) -> User:
+        """Register the first user, a supervisor; UserError if anyone exists already."""
+        with self._connect() as db:
+            if db.execute("SELECT 1 FROM users LIMIT 1").fetchone():
+                raise UserError("O primeiro administrador já foi criado: entre com sua conta.")
+            return self._insert(db, username, name, "supervisor", password)
+
+    def _insert(
+        self, db: sqlite3.Connection, username: str, name: str, role: str, password: str
+    ) -> User:
+        username = check_username(username)
+        if not name.strip():
+            raise UserError("Informe o nome da pessoa.")
+        if role not in ROLES:
+            raise UserError(f"Perfil desconhecido: use {', '.join(ROLES)}.")
+        check_password(password)
+        if self._row(db, "username = ?", username):
+            raise UserError(f"Já existe um usuário “{username}”.")
+        db.execute(
+            "INSERT INTO users (username, name, role, password_hash, session_key)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (username, name.strip(), role, generate_password_hash(password), _new_key()),
+        )
+        row = self._row(db, "username = ?", username)
+        assert row is not None
+        return _user(row)
+
+    def get(self, user_id: int) -> User | None:
+        """The user with this id, or None."""
+        with self._connect() as db:
+            row = self._row(db, "id = ?", user_id)
+        return _user(row) if row else None
+
+    def find(self, username: str) -> User | None:
+        """The user with this username (any case), or None."""
+        with self._connect() as db:
+            row = self._row(db, "username = ?", username.strip().lower())
+        return _user(row) if row else None
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The active user these credentials belong to, or None."""
+        with self._connect() as db:
+            row = self._row(db, "username = ?", username.strip().lower())
+        if row is None:
+            check_password_hash(_DUMMY_HASH, password)
+            return None
+        if not check_password_hash(row["password_hash"], password) or not row["active"]:
+            return None
+        return _user(row)
+
+    def all(self) -> list[User]:
+        """Every user, by username."""
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM users ORDER BY username").fetchall()
+        return [_user(row) for row in rows]
+
+    def set_active(self, username: str, active: bool) -> User:
+        """Enable or disable a user; disabling ends their sessions."""
+        return self._change(username, "active = ?, session_key = ?", (int(active), _new_key()))
+
+    def set_password(self, username: str, password: str) -> User:
+        """Change a password; the user's other sessions end."""
+        check_password(password)
+        return self._change(
+            username,
+            "password_hash = ?, session_key = ?",
+            (generate_password_hash(password), _new_key()),
+        )
+
+    def set_role(self, username: str, role: str) -> User:
+        """Give a user another role."""
+        if role not in ROLES:
+            raise UserError(f"Perfil desconhecido: use {', '.join(ROLES)}.")
+        return self._change(username, "role = ?", (role,))
+
+    def _change(self, username: str, assignments: str, values: tuple) -> User:
+        with self._connect() as db:
+            row = self._row(db, "username = ?", username.strip().lower())
+            if row is None:
+                raise UserError(f"Usuário “{username}” não encontrado.")
+            db.execute(f"UPDATE users SET {assignments} WHERE id = ?", (*values, row["id"]))
+            changed = self._row(db, "id = ?", row["id"])
+        assert changed is not None
+        return _user(changed)
+
+    @staticmethod
+    def _row(db: sqlite3.Connection, where: str, value: object) -> sqlite3.Row | None:
+        return db.execute(f"SELECT * FROM users WHERE {where}", (value,)).fetchone()
+
+
+def check_username(username: str) -> str:
+    """The username in lower case; UserError if it has characters a login should not."""
+    folded = username.strip().lower()
+    if not _USERNAME.fullmatch(folded):
+        raise UserError(
+            "Usuário inválido: use de 2 a 40 letras sem acento, números, ponto, hífen ou"
+            " sublinhado, começando por letra ou número."
+        )
+    return folded
+
+
+def check_password(password: str) -> None:
+    """UserError if the password is too short."""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"A senha precisa de ao menos {MIN_PASSWORD} caracteres.")
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(
+        id=row["id"],
+        username=row["username"],
+        name=row["name"],
+        role=row["role"],
+        active=bool(row["active"]),
+        session_key=row["session_key"],
+    )

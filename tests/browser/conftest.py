@@ -1,9 +1,10 @@
 """Browser tests: the app as a real server process on 127.0.0.1, driven by headless Chromium.
 
 One server and one browser serve the whole session (starting them is the slow part); each test
-gets a fresh browser context, signed in through the login page as the supervisor. The server uses the local workbook backend in a temporary folder
-and keeps CSRF on, as in production. Every page visited is saved as a full-page screenshot under
-``artifacts/screenshots/`` (git-ignored).
+gets a fresh browser context, signed in through the login page as the supervisor. The server
+uses the local workbook backend in a temporary folder and keeps CSRF on, as in production.
+Every page visited is saved as a full-page screenshot under ``artifacts/screenshots/``
+(git-ignored).
 """
 
 import os

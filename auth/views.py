@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from auth.forms import FirstAdminForm, LoginForm
 from auth.users import UserError, UserStore
@@ -56,6 +56,8 @@ def login():
     users = get_users()
     if not users.exists():
         return redirect(url_for("auth.first_admin"))
+    if current_user.is_authenticated:
+        return redirect(url_for("cases.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = users.authenticate(form.username.data, form.password.data)

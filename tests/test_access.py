@@ -84,6 +84,7 @@ def test_signing_in_and_out(app, clinic_form):
     signed = stranger.post("/entrar?next=/painel", data={"username": "ANA", "password": PASSWORD})
     assert signed.headers["Location"] == "/painel"
     assert "Ana Analista (Analista)" in text(stranger.get("/painel").get_data(as_text=True))
+    assert stranger.get("/entrar").headers["Location"] == "/"  # already signed in
 
     assert stranger.post("/sair").headers["Location"] == "/entrar"
     assert stranger.get("/").status_code == 302

@@ -7,14 +7,14 @@ and sent to the sheet's history tab in batches by the outbox's sender, outside t
 """
 
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from retention import ptbr
 from sheets.columns import CELL_TEXT_LIMIT
+from sheets.local_db import LocalDatabase
 from sheets.sync import NEW_CASE
 
 HEADERS = ("Data/hora", "Usuário", "ID do caso", "Campo", "Valor anterior", "Valor novo")
@@ -59,23 +59,11 @@ def shown(value: object) -> str:
     return text[:CELL_TEXT_LIMIT]
 
 
-class History:
+class History(LocalDatabase):
     """The history records of every case, and which of them the sheet has not got yet."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA synchronous=FULL")
-            yield db
-        finally:
-            db.close()
+        super().__init__(path, _SCHEMA)
 
     def record(self, events: Iterable[Event]) -> None:
         """Keep what the app changed."""

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from sheets.local_db import LocalDatabase
+
 ADD, EDIT = "add", "edit"
 PENDING, FAILED = "pending", "failed"
 
@@ -50,24 +52,12 @@ class Entry:
     state: str = PENDING
 
 
-class Outbox:
+class Outbox(LocalDatabase):
     """Writes waiting for the sheet, in the order they were made."""
 
     def __init__(self, path: Path, drain_timeout: float = 60.0) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(path, _SCHEMA)
         self._drain_lock = FileLock(f"{self.path}.drain.lock", timeout=drain_timeout)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA synchronous=FULL")
-            yield db
-        finally:
-            db.close()
 
     def allocate_id(self, year: int, floor: int) -> str:
         """``RET-<year>-<n>``: above every number used here and above ``floor`` (the sheet's)."""

@@ -16,18 +16,10 @@ from flask import (
 
 from forms.case_form import CaseForm, EditCaseForm
 from forms.fields import first_error_id
+from retention import choices
 from retention.case import Case
 from retention.checklist import checklist, deadline, progress
-from retention.choices import (
-    ACTIONS,
-    AREAS,
-    PERSON_TYPES,
-    REASONS,
-    SECTORS,
-    STATUSES,
-    UFS,
-    with_extras,
-)
+from retention.choices import STATUSES, UFS
 from retention.search import CaseQuery
 from sheets import get_book
 from sheets.book import Saved, digest, fingerprint
@@ -97,13 +89,7 @@ def detail(case_id: str):
         deadline=deadline(case, book.clock().date(), sla),
         sla=sla,
         changes=book.sync.changes(case_id),
-        statuses=STATUSES,
-        areas=AREAS,
-        actions=ACTIONS,
-        reasons=REASONS,
-        sectors=SECTORS,
-        person_types=PERSON_TYPES,
-        with_extras=with_extras,
+        choices=choices,
     )
 
 

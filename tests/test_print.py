@@ -147,6 +147,18 @@ def test_print_page_shows_every_value_and_every_option_ticked_or_not(client, for
         assert value in visible, value
 
 
+def test_an_option_typed_into_the_sheet_by_hand_is_printed_ticked_after_the_forms(
+    client, clinic_form, sheet
+):
+    case_id = created_id(post_new(client, clinic_form))
+    sheet.set_cell(case_id, "Áreas divulgadas", f"{AREAS[0]}; Implantodontia")
+
+    page = client.get(f"/casos/{case_id}/imprimir").get_data(as_text=True)
+
+    printed = tick_lists(page)["Áreas divulgadas"]
+    assert printed == [(area, area == AREAS[0]) for area in AREAS] + [("Implantodontia", True)]
+
+
 def test_the_case_page_links_to_the_print_page_and_the_pdf(client, clinic_form):
     case_id = created_id(post_new(client, clinic_form))
 

@@ -17,18 +17,10 @@ from flask_login import current_user
 
 from forms.case_form import CaseForm, EditCaseForm
 from forms.fields import first_error_id
+from retention import choices
 from retention.case import STATUS_OPEN, Case
 from retention.checklist import checklist, deadline, progress
-from retention.choices import (
-    ACTIONS,
-    AREAS,
-    PERSON_TYPES,
-    REASONS,
-    SECTORS,
-    STATUSES,
-    UFS,
-    with_extras,
-)
+from retention.choices import STATUSES, UFS
 from retention.search import CaseQuery
 from sheets import get_book
 from sheets.book import Saved, digest, fingerprint
@@ -104,13 +96,7 @@ def detail(case_id: str):
         changes=book.sync.changes(case_id),
         history=book.history_of(case_id),
         may_edit=may_edit(current_user.role, case),
-        statuses=STATUSES,
-        areas=AREAS,
-        actions=ACTIONS,
-        reasons=REASONS,
-        sectors=SECTORS,
-        person_types=PERSON_TYPES,
-        with_extras=with_extras,
+        choices=choices,
     )
 
 

@@ -4,11 +4,14 @@ The tests run in file order on one server: the first one opens the session's fir
 """
 
 import re
+from io import BytesIO
 from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from pypdf import PdfReader
 
+from retention.choices import AREAS
 from sheets.columns import HEADERS
 from tests.browser.conftest import Server, Visit
 from tests.html import hidden_value
@@ -17,6 +20,7 @@ from tests.test_seed_form import BOOKKEEPING, _plain
 
 pytestmark = pytest.mark.browser
 
+A4_VIEWPORT = {"width": 794, "height": 1123}  # 210 x 297 mm at 96 px per inch
 SAVED = re.compile(r"Caso (RET-\d{4}-(\d{4})) salvo na planilha\.")
 UPDATED = "Caso {} atualizado na planilha."
 STAMPS = {"Atualizado em", "Atualizado por"}
@@ -255,3 +259,41 @@ def test_a_supervisor_signs_a_closed_case_off(visit, server: Server, case_id: st
     )
     visit.shot("case-signed-off")
     assert server.row(case_id)["Assinatura supervisor"] == "Sara Supervisora"
+
+
+def test_the_print_page_draws_the_paper_form_with_its_boxes_and_signature_lines(
+    visit, case_id: str
+):
+    page = visit.goto(f"/casos/{case_id}")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Imprimir", exact=True).click()
+    assert page.url.endswith(f"/casos/{case_id}/imprimir")
+    expect(page.get_by_role("button", name="Imprimir")).to_be_visible()
+    visit.shot("print-1-screen")
+    page.set_viewport_size(A4_VIEWPORT)
+    page.emulate_media(media="print")
+    visit.shot("print-2-print-media")
+
+    expect(page.get_by_role("navigation")).to_be_hidden()  # the toolbar stays off the paper
+    expect(page.get_by_role("heading", level=1)).to_have_text("Formulário - Processo de Retenção")
+    areas = page.get_by_role("list", name="Áreas divulgadas").get_by_role("listitem")
+    expect(areas).to_have_count(len(AREAS))
+    for area, item in zip(AREAS, areas.all(), strict=True):
+        expect(item).to_have_text(("☑ " if area in CLINIC_FORM["areas"] else "☐ ") + area)
+        expect(item).to_be_visible()
+    status = page.get_by_role("list", name="Status retenção")
+    expect(status.locator("li.on")).to_have_text(["☑ Desligamento"])
+    for signer, role in [("Beatriz Exemplo", "Colaborador"), ("Carlos Supervisor", "Supervisor")]:
+        block = page.locator(".signatures > div", has_text=role)
+        expect(block.locator("strong")).to_have_text(signer)
+        line = block.locator(".line")
+        assert line.evaluate("e => getComputedStyle(e).borderBottomStyle") == "solid"
+        box = line.bounding_box()
+        assert box is not None and box["width"] > 200  # a line long enough to sign on
+
+    printed = PdfReader(BytesIO(page.pdf(prefer_css_page_size=True))).pages  # Ctrl+P
+    assert len(printed) >= 2
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in printed} == {
+        (595, 842)
+    }
+    assert f"Página 1 de {len(printed)}" in printed[0].extract_text()

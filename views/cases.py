@@ -33,6 +33,7 @@ from sheets import get_book
 from sheets.book import Saved, digest, fingerprint
 from sheets.errors import CaseNotFound, EditConflict, SheetError
 from views.access import ANALYST, READER, requires
+from views.whatsapp_paste import paste_step
 
 bp = Blueprint("cases", __name__)
 
@@ -73,6 +74,8 @@ def index():
 def new():
     """Fill in a new case; it becomes one row of the sheet."""
     form = CaseForm(form_date=get_book().clock().date())
+    if (pasted := paste_step(form)) is not None:
+        return _form_page(form, None, pasted.status, whatsapp=pasted)
     if form.validate_on_submit():
         saved = get_book().add(form.to_case(), author=form.analyst.data)
         _flash_saved(saved, "salvo")
@@ -125,6 +128,8 @@ def edit(case_id: str):
     except SheetError:
         case = Case(case_id=case_id)  # the sheet is out of reach: the edit still gets queued
     form = EditCaseForm.from_case(case)
+    if (pasted := paste_step(form)) is not None:
+        return _form_page(form, case, pasted.status, whatsapp=pasted)
     if form.validate():
         session["editor"] = form.editor.data
         edited, base = form.to_case(), form.loaded_fingerprint()

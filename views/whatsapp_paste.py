@@ -4,19 +4,22 @@ Each contact has a paste area and a "Ler conversa" button that posts the whole f
 ``ler_whatsapp=<slot>``. Such a post saves nothing and shows no error for the rest of the form:
 everything typed (the edit page's conflict base included) comes back as it was, and the
 contact shows the messages read for the user to confirm. "Usar esta conversa"
-(``usar_whatsapp``) then appends the chat to the contact's notes, dates the contact by its
-first message and picks the channel WhatsApp, each only where the user left it blank;
-"Descartar" (``descartar_whatsapp``) empties the paste area.
+(``usar_whatsapp``) then appends the chat to the contact's notes and, where the user left them
+blank, sets the contact's date and picks the channel WhatsApp; "Descartar"
+(``descartar_whatsapp``) empties the paste area.
+
+A contact's date is the day the attempt was made, as on the paper form (the first seed's
+contacts are dated by the message sent, the replies come days later): the day of the chat's
+first message.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from flask import request
-from wtforms import Field
 
 from forms.case_form import CaseForm
-from forms.fields import clean_text
+from forms.fields import DateField, clean_text
 from retention import ptbr
 from retention.whatsapp import Transcript, parse
 from sheets.columns import CELL_TEXT_LIMIT
@@ -96,7 +99,7 @@ def _slot(form: CaseForm, value: str) -> int | None:
     return int(value) if value.isdigit() and int(value) < len(form.contacts) else None
 
 
-def _blank_date(field: Field) -> bool:
+def _blank_date(field: DateField) -> bool:
     """Whether the user left the date empty (a mistyped date is not empty)."""
     return field.data is None and field.blank(field._value())
 

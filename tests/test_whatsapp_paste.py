@@ -72,6 +72,7 @@ def preview_rows(page: str) -> list[tuple[str, str, str | None, str]]:
 
 
 def selected_channel(page: str, slot: int) -> str:
+    """The channel chosen for contact ``slot``; "" when none."""
     return shown(page, f"contacts-{slot}-channel")
 
 
@@ -82,6 +83,7 @@ def press(client, url: str, page: str, button: str, slot: int, **changes):
 
 
 def empty_form(client, url: str = NEW) -> str:
+    """The form page as first opened."""
     return client.get(url).get_data(as_text=True)
 
 

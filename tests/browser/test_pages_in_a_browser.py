@@ -4,7 +4,6 @@ The tests run in file order on one server: the first one opens the session's fir
 """
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlencode
 
@@ -12,7 +11,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from sheets.columns import HEADERS
-from tests.browser.conftest import Server, Visit, _visit
+from tests.browser.conftest import Server, Visit
 from tests.html import hidden_value
 from tests.seeds import CLINIC_FORM, CLINIC_ROW, CONTACT_3
 from tests.test_seed_form import BOOKKEEPING, _plain
@@ -224,18 +223,6 @@ def test_the_case_list_fits_a_phone_and_shows_the_status(phone: Visit):
     box = status.bounding_box()
     assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width
     expect(page.get_by_role("columnheader", name="Status")).to_be_visible()
-
-
-@pytest.fixture
-def visit_without_scripts(browser, server, screenshots) -> Iterator[Visit]:
-    """A desktop browser tab with JavaScript turned off."""
-    yield from _visit(
-        browser,
-        server,
-        screenshots,
-        viewport={"width": 1280, "height": 900},
-        java_script_enabled=False,
-    )
 
 
 def test_a_pasted_whatsapp_chat_is_read_confirmed_and_saved_without_javascript(

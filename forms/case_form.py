@@ -15,6 +15,7 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
+    TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Optional, Regexp
@@ -77,6 +78,16 @@ class ContactForm(Form):
     day = DateField("Data")
     channel = select_field("Canal", _options(CHANNELS, "—"))
     notes = notes_field("Obs.")
+    # Never stored: its buttons (views/whatsapp_paste.py) move the chat into the notes.
+    whatsapp = TextAreaField("Conversa copiada do WhatsApp")
+
+    def validate_whatsapp(self, field: TextAreaField) -> None:
+        """A pasted chat left in the paste area would be lost on saving."""
+        if (field.data or "").strip():
+            raise ValidationError(
+                "Esta conversa ainda não foi para as Obs.: clique em “Ler conversa” e depois em"
+                " “Usar esta conversa”, ou em “Descartar”."
+            )
 
 
 class AreaCountsForm(Form):

@@ -27,6 +27,7 @@ from sheets.book import Saved, digest, fingerprint
 from sheets.columns import COLUMNS
 from sheets.errors import CaseNotFound, EditConflict, SheetError
 from views.access import ANALYST, READER, SUPERVISOR, may_edit, requires
+from views.whatsapp_paste import paste_step
 
 bp = Blueprint("cases", __name__)
 
@@ -70,6 +71,8 @@ def index():
 def new():
     """Fill in a new case; it becomes one row of the sheet."""
     form = CaseForm(form_date=get_book().clock().date(), analyst=current_user.name)
+    if (pasted := paste_step(form)) is not None:
+        return _form_page(form, None, pasted.status, whatsapp=pasted)
     if form.validate_on_submit():
         saved = get_book().add(form.to_case(), author=current_user.name)
         _flash_saved(saved, "salvo")
@@ -121,6 +124,8 @@ def edit(case_id: str):
     if not may_edit(current_user.role, case):
         return _locked(case)
     form = EditCaseForm.from_case(case)
+    if (pasted := paste_step(form)) is not None:
+        return _form_page(form, case, pasted.status, whatsapp=pasted)
     if form.validate():
         base = form.loaded_fingerprint()
         edited = _with_sign_off(form.to_case(), case, base)

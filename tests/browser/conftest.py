@@ -211,6 +211,18 @@ def visit(browser, server, screenshots) -> Iterator[Visit]:
 
 
 @pytest.fixture
+def visit_without_scripts(browser, server, screenshots) -> Iterator[Visit]:
+    """A desktop browser tab with JavaScript turned off."""
+    yield from _visit(
+        browser,
+        server,
+        screenshots,
+        viewport={"width": 1280, "height": 900},
+        java_script_enabled=False,
+    )
+
+
+@pytest.fixture
 def phone(browser, server, screenshots) -> Iterator[Visit]:
     """A phone's browser tab: 390 x 844 CSS pixels, touch, mobile layout."""
     yield from _visit(

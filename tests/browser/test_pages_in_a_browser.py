@@ -4,6 +4,7 @@ The tests run in file order on one server: the first one opens the session's fir
 """
 
 import re
+from datetime import date
 from io import BytesIO
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from retention.choices import AREAS
 from sheets.columns import HEADERS
 from tests.browser.conftest import Server, Visit
 from tests.html import hidden_value
-from tests.seeds import CLINIC_FORM, CLINIC_ROW
+from tests.seeds import CLINIC_FORM, CLINIC_ROW, CONTACT_3
 from tests.test_seed_form import BOOKKEEPING, _plain
 
 pytestmark = pytest.mark.browser
@@ -297,3 +298,65 @@ def test_the_print_page_draws_the_paper_form_with_its_boxes_and_signature_lines(
         (595, 842)
     }
     assert f"Página 1 de {len(printed)}" in printed[0].extract_text()
+
+
+def test_a_pasted_whatsapp_chat_is_read_confirmed_and_saved_without_javascript(
+    visit_without_scripts: Visit, server: Server
+):
+    visit = visit_without_scripts
+    rows_before = server.rows()
+    typed = {k: v for k, v in CLINIC_FORM.items() if k != "contacts-2-notes"}
+    page = visit.goto("/casos/novo")
+    fill_form(page, typed)
+    contact = page.locator("details.contact").nth(2)
+    contact.locator("summary").first.click()
+    contact.get_by_text("Colar conversa do WhatsApp").click()
+    contact.get_by_label("Conversa copiada do WhatsApp").fill(CONTACT_3)
+    page.get_by_label("Cidade", exact=True).press("Enter")  # Enter saves; it reads no chat
+
+    paste = page.locator("#contacts-2-whatsapp")
+    expect(page.locator("#contacts-2-whatsapp-erro")).to_contain_text("ainda não foi para as Obs.")
+    expect(paste).to_have_value(CONTACT_3)
+    expect(paste).to_be_focused()
+    assert server.rows() == rows_before
+    with page.expect_navigation() as answer:
+        contact.get_by_role("button", name="Ler conversa").click()
+
+    assert answer.value.status == 200
+    assert page.url == f"{server.url}/casos/novo"
+    preview = page.locator("#whatsapp-2 table.messages tbody tr")
+    expect(preview).to_have_count(4)
+    expect(preview.nth(2).locator("td")).to_have_text(
+        ["16/05/2025", "12:34", "+55 67 90000-0001", "Olá É q estamos com agenda lotada No momento"]
+    )
+    use = page.get_by_role("button", name="Usar esta conversa")
+    expect(use).to_be_focused()
+    expect(use).to_be_in_viewport()
+    expect(page.locator(".errors")).to_have_count(0)
+    for name, value in typed.items():
+        assert shown_value(page, name, value) == as_typed(value), name
+    assert server.rows() == rows_before
+    visit.shot("whatsapp-1-chat-read")
+    use.click()
+
+    expect(page.locator("#contacts-2-day")).to_have_value("09/05/2025")
+    expect(page.locator("#contacts-2-channel")).to_have_value("WhatsApp")
+    expect(page.locator("#contacts-2-notes")).to_have_value(CONTACT_3)
+    expect(paste).to_have_value("")
+    notice = page.locator("#whatsapp-2 .flash")
+    expect(notice).to_contain_text("Nada foi gravado ainda")
+    expect(notice).to_be_focused()
+    expect(notice).to_be_in_viewport()
+    visit.shot("whatsapp-2-chat-used")
+    page.get_by_role("button", name="Salvar", exact=True).click()
+
+    flash = page.locator(".flash.success")
+    expect(flash).to_have_text(SAVED)
+    visit.shot("whatsapp-3-saved")
+    case_id = SAVED.search(flash.inner_text()).group(1)
+    assert page.url == f"{server.url}/casos/{case_id}"
+    assert row_as_read(server.row(case_id)) == {
+        **{h: _plain(v) for h, v in CLINIC_ROW.items()},
+        "3º contato - Data": date(2025, 5, 9),
+        "3º contato - Canal": "WhatsApp",
+    }

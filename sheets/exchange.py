@@ -45,7 +45,7 @@ CSV_SEPARATOR = ";"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_GUARD = "'"
 TRUE_TEXT, FALSE_TEXT = "VERDADEIRO", "FALSO"
-MAX_ROWS = 5_000
+MAX_ROWS = 2_000
 MAX_COLUMNS = 300
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"

@@ -176,8 +176,8 @@ def _import(token: str, name: str, sheet: Upload, form: MappingForm):
     book = get_book()
     try:
         plan = plan_import(sheet, form.mapping(), book.cases())  # the sheet as it is now
-        author = form.importer.data
-        saved = [(row, book.add(case, author=author)) for row, case in plan.valid]
+        rows, cases = zip(*plan.valid, strict=True) if plan.valid else ((), ())
+        saved = list(zip(rows, book.add_many(cases, form.importer.data), strict=True))
     finally:
         _discard(token)
     session["editor"] = form.importer.data

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
-from wtforms import FieldList, FormField, HiddenField, SelectField
+from wtforms import FieldList, FormField, HiddenField, SelectChoice, SelectField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired
 
@@ -230,7 +230,10 @@ class MappingForm(PtBrForm):
 
 
 _BY_HEADER = {col.header: col for col in IMPORT_COLUMNS}
-_CHOICES = [(IGNORE, "— ignorar —"), *((col.header, col.header) for col in IMPORT_COLUMNS)]
+_CHOICES = [
+    SelectChoice(IGNORE, "— ignorar —"),
+    *(SelectChoice(col.header, col.header) for col in IMPORT_COLUMNS),
+]
 
 
 def mapping_form(labels: Sequence[str], guessed: Sequence[Column | None], **kwargs) -> MappingForm:

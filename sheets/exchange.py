@@ -237,36 +237,41 @@ def _separator(text: str) -> str:
 
 
 def _upload(kind: str, rows: Iterable[Sequence[object]], source: str) -> Upload:
-    """The header row (the first row with anything in it) and the numbered rows below it."""
-    numbered = ((n, tuple(cells)) for n, cells in enumerate(rows, start=1))
-    headers: tuple[str, ...] | None = None
+    """The header row (the first row with anything in it) and the numbered rows below it.
+
+    Columns run up to the last one with a title or a value in any row.
+    """
+    header: tuple[object, ...] | None = None
     body: list[tuple[int, tuple[object, ...]]] = []
-    for number, cells in numbered:
-        if all(_blank(cell) for cell in cells):
+    for number, cells in enumerate(rows, start=1):
+        row = _cells(kind, tuple(cells[: MAX_COLUMNS + 1]))
+        if all(cell is None for cell in row):
             continue
-        if headers is None:
-            headers = _headers(cells)
+        if header is None:
+            header = row
             continue
         if len(body) == MAX_ROWS:
             raise UnreadableFile(
                 f"O arquivo tem mais de {ptbr.format_int(MAX_ROWS)} linhas de casos: divida-o"
                 " em partes e importe uma de cada vez."
             )
-        body.append((number, _cells(kind, cells[: len(headers)])))
-    if not headers:
+        body.append((number, row))
+    if header is None:
         raise UnreadableFile("O arquivo não tem nenhuma linha preenchida.")
-    return Upload(kind, headers, tuple(body), source)
-
-
-def _headers(cells: tuple[object, ...]) -> tuple[str, ...]:
-    while cells and _blank(cells[-1]):
-        cells = cells[:-1]
-    if len(cells) > MAX_COLUMNS:
+    width = max(_width(header), *(_width(row) for _number, row in body))
+    if width > MAX_COLUMNS:
         raise UnreadableFile(
-            f"O arquivo tem {len(cells)} colunas; o limite é {MAX_COLUMNS}. Confira se a"
-            " primeira linha preenchida é a dos títulos das colunas."
+            f"O arquivo tem mais de {MAX_COLUMNS} colunas. Confira se a primeira linha"
+            " preenchida é a dos títulos das colunas."
         )
-    return tuple("" if cell is None else str(cell).strip() for cell in cells)
+    headers = tuple("" if cell is None else str(cell).strip() for cell in header)
+    headers += ("",) * (width - len(headers))
+    return Upload(kind, headers[:width], tuple(body), source)
+
+
+def _width(row: tuple[object, ...]) -> int:
+    """How many cells of ``row`` there are up to its last value."""
+    return max((position + 1 for position, cell in enumerate(row) if cell is not None), default=0)
 
 
 def _cells(kind: str, cells: tuple[object, ...]) -> tuple[object, ...]:

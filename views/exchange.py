@@ -24,6 +24,7 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from forms.importing import (
@@ -122,6 +123,8 @@ def upload():
 @bp.app_errorhandler(RequestEntityTooLarge)
 def too_large(_error):
     """A request body over the limit: on the import page, said beside the file field."""
+    # The body stays unread: forms on the page (and the footer's) see an empty post.
+    request.form = request.files = ImmutableMultiDict()
     if request.endpoint == "exchange.upload":
         form = UploadForm(formdata=None)
         form.file.errors = [_too_large_message()]

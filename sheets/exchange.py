@@ -20,7 +20,6 @@ import csv
 import io
 import re
 import warnings
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,7 +31,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from retention import documents, ptbr
@@ -197,7 +195,9 @@ def _read_xlsx(data: bytes, worksheet: str) -> Upload:
                 upload = _upload("xlsx", sheet.iter_rows(values_only=True), f"aba {sheet.title}")
             finally:
                 workbook.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, IndexError) as error:
+    except UnreadableFile:
+        raise
+    except Exception as error:  # a damaged or foreign file fails in many ways inside openpyxl
         raise UnreadableFile(
             f"O arquivo não é uma planilha .xlsx válida: {_ACCEPTED}. Se ele abre no Excel, use"
             " Salvar como > Pasta de Trabalho do Excel (.xlsx)."

@@ -6,6 +6,7 @@ import io
 import os
 import re
 import time
+import zipfile
 from datetime import datetime
 
 import openpyxl
@@ -58,6 +59,14 @@ def import_folder(app, tmp_path):
     folder = tmp_path / "importacoes"
     app.config["RETENCAO_IMPORT_FOLDER"] = str(folder)
     return folder
+
+
+def zipped(name: str, content: str) -> bytes:
+    """A zip file that is not a workbook."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(name, content)
+    return out.getvalue()
 
 
 def make_csv(rows, header=HEADER, separator=";", encoding="utf-8-sig") -> bytes:
@@ -350,6 +359,7 @@ def test_xlsx_with_date_and_number_cells(client, sheet):
             "Arquivo do Excel 97-2003 (.xls) não é aceito",
         ),
         ("falsa.xlsx", b"texto qualquer", "O arquivo não é uma planilha .xlsx válida"),
+        ("pasta.xlsx", zipped("leia-me.txt", "oi"), "O arquivo não é uma planilha .xlsx válida"),
         ("foto.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "O arquivo não parece um CSV"),
         ("vazio.csv", b"", "O arquivo está vazio."),
         ("titulos.csv", b";;\r\n;;\r\n", "O arquivo não tem nenhuma linha preenchida."),

@@ -179,8 +179,9 @@ def _import(token: str, name: str, sheet: Upload, form: MappingForm):
     book = get_book()
     try:
         plan = plan_import(sheet, form.mapping(), book.cases())  # the sheet as it is now
-        rows, cases = zip(*plan.valid, strict=True) if plan.valid else ((), ())
-        saved = list(zip(rows, book.add_many(cases, form.importer.data), strict=True))
+        rows = [row for row, _case in plan.valid]
+        added = book.add_many([case for _row, case in plan.valid], form.importer.data)
+        saved = list(zip(rows, added, strict=True))
     finally:
         _discard(token)
     session["editor"] = form.importer.data

@@ -3,7 +3,7 @@
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -99,11 +99,23 @@ class CaseBook:
 
     def add(self, case: Case, author: str) -> Saved:
         """Queue a new case under a fresh ID, then try to send the queue."""
+        [saved] = self.add_many([case], author)
+        return saved
+
+    def add_many(self, cases: Sequence[Case], author: str) -> list[Saved]:
+        """Queue new cases under fresh IDs, then try to send the queue (one append for all)."""
         now = self.clock()
-        case_id = self.outbox.allocate_id(now.year, self._highest_in_sheet(now.year))
-        new = replace(case, case_id=case_id, created_at=now, updated_at=now, updated_by=author)
-        seq = self.outbox.put(ADD, case_id, codec.encode(new), author, now)
-        return Saved(new, self._send(seq, {}))
+        highest = self._highest_in_sheet(now.year)
+        queued: list[tuple[Case, int]] = []
+        for case in cases:
+            case_id = self.outbox.allocate_id(now.year, highest)
+            new = replace(case, case_id=case_id, created_at=now, updated_at=now, updated_by=author)
+            queued.append((new, self.outbox.put(ADD, case_id, codec.encode(new), author, now)))
+        waiting = self._drain(own=None, written={})
+        return [
+            Saved(new, (waiting or BUSY) if self.outbox.is_queued(seq) else None)
+            for new, seq in queued
+        ]
 
     def update(
         self, case_id: str, edited: Case, base: Mapping[str, str], author: str
@@ -194,7 +206,8 @@ class CaseBook:
 
             def append(table: Table) -> Append | None:
                 # A case already in the sheet was sent before, though its answer was lost.
-                new = [entry for entry in batch if not table.find(entry.case_id)]
+                present = {str(values[ID_HEADER]).strip() for _row, values in table.records()}
+                new = [entry for entry in batch if entry.case_id not in present]
                 for entry in batch:
                     self._events.pop(entry.seq, None)
                 for entry in new:

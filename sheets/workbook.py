@@ -83,8 +83,9 @@ class WorkbookBackend:
                     cells = [(first + n, values) for n, values in enumerate(operation.rows)]
                 else:
                     cells = [(operation.row, operation.values)]
+                headers = dict.fromkeys(header for _row, values in cells for header in values)
+                positions = _ensure_headers(sheet, headers)
                 for row, values in cells:
-                    positions = _ensure_headers(sheet, values)
                     for header, value in values.items():
                         cell = sheet.cell(row=row, column=positions[header])
                         _put(cell, BY_HEADER[header], value)

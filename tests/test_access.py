@@ -20,7 +20,8 @@ def routes(app, case_id: str) -> list[tuple[str, str, str | None]]:
             continue
         view = app.view_functions[rule.endpoint]
         role = None if getattr(view, "public", False) else view.required_role
-        url = rule.build({"case_id": case_id}, append_unknown=False)[1]
+        values = {name: "exemplo" for name in rule.arguments} | {"case_id": case_id}
+        url = rule.build(values, append_unknown=False)[1]
         method = "GET" if "GET" in rule.methods else "POST"
         found.append((method, url, role))
     return found

@@ -41,12 +41,7 @@ SIGN_OFF_HEADERS = tuple(
 @requires(READER)
 def index():
     """The case list: search, filters, newest first, paginated."""
-    query = CaseQuery(
-        text=request.args.get("q", "").strip(),
-        status=request.args.get("status", ""),
-        operator=request.args.get("operadora", ""),
-        uf=request.args.get("uf", ""),
-    )
+    query = list_query()
     every_case = get_book().cases()
     found = [case for case in every_case if query.matches(case)]
     size = int(current_app.config["RETENCAO_PAGE_SIZE"])
@@ -63,6 +58,16 @@ def index():
         statuses=STATUSES,
         ufs=UFS,
         operators=_operators(every_case),
+    )
+
+
+def list_query() -> CaseQuery:
+    """The search and filters of the case list, as given in the page's address."""
+    return CaseQuery(
+        text=request.args.get("q", "").strip(),
+        status=request.args.get("status", ""),
+        operator=request.args.get("operadora", ""),
+        uf=request.args.get("uf", ""),
     )
 
 

@@ -1,0 +1,287 @@
+"""Export the filtered case list as CSV or XLSX; import a spreadsheet of past cases.
+
+An import goes upload -> preview (column mapping and a report per row) -> confirm; nothing is
+written before the confirmation. Between those steps the file waits in the instance folder
+under a random name (never in the session cookie) and is deleted once imported, or after
+``KEEP_HOURS``.
+"""
+
+import io
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from forms.importing import (
+    IMPORT_COLUMNS,
+    MappingForm,
+    UploadForm,
+    mapping_form,
+    plan_import,
+    signature,
+)
+from retention import ptbr
+from sheets import get_book
+from sheets.exchange import (
+    CSV_MIME,
+    XLSX_MIME,
+    UnreadableFile,
+    Upload,
+    column_letter,
+    guess_mapping,
+    read_upload,
+    to_csv,
+    to_xlsx,
+)
+from views.access import READER, SUPERVISOR, requires
+from views.cases import list_query
+
+bp = Blueprint("exchange", __name__)
+
+KEEP_HOURS = 24
+MULTIPART_MARGIN = 64 * 1024  # the form fields and boundaries around the file
+UNPROCESSABLE = 422
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+_DATA, _NAME, _CLAIMED = ".dados", ".nome", ".importando"
+
+
+@bp.record_once
+def _limit_request_size(state) -> None:
+    """Refuse request bodies much larger than an import may be (unless the app sets a limit)."""
+    config = state.app.config
+    if config.get("MAX_CONTENT_LENGTH") is None:
+        config["MAX_CONTENT_LENGTH"] = int(config["RETENCAO_IMPORT_MAX_BYTES"]) + MULTIPART_MARGIN
+
+
+# Export
+
+
+@bp.get("/casos.csv")
+@requires(READER)
+def export_csv():
+    """The case list as filtered on the page, every page, as CSV for Excel pt-BR."""
+    return _download(to_csv(_listed_cases()), "csv", CSV_MIME)
+
+
+@bp.get("/casos.xlsx")
+@requires(READER)
+def export_xlsx():
+    """The case list as filtered on the page, every page, as an .xlsx workbook."""
+    return _download(to_xlsx(_listed_cases()), "xlsx", XLSX_MIME)
+
+
+def _listed_cases():
+    query = list_query()
+    return [case for case in get_book().cases() if query.matches(case)]
+
+
+def _download(data: bytes, suffix: str, mimetype: str):
+    name = f"casos-retencao-{get_book().clock():%Y-%m-%d-%H%M}.{suffix}"
+    response = send_file(io.BytesIO(data), mimetype, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"  # personal data: no copies in caches
+    return response
+
+
+# Import
+
+
+@bp.route("/importar", methods=["GET", "POST"])
+@requires(SUPERVISOR)
+def upload():
+    """Choose a spreadsheet of past cases; it is read and checked, not imported yet."""
+    form = UploadForm()
+    if form.validate_on_submit():
+        limit = _max_bytes()
+        data = form.file.data.read(limit + 1)
+        name = (form.file.data.filename or "")[-200:]
+        try:
+            if len(data) > limit:
+                raise UnreadableFile(_too_large_message())
+            read_upload(name, data, current_app.config["RETENCAO_WORKSHEET"])
+        except UnreadableFile as error:
+            form.file.errors.append(str(error))
+        else:
+            return redirect(url_for(".preview", token=_store(name, data)))
+    return _upload_page(form, UNPROCESSABLE if form.errors else 200)
+
+
+@bp.app_errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    """A request body over the limit: on the import page, said beside the file field."""
+    # The body stays unread: forms on the page (and the footer's) see an empty post.
+    request.form = request.files = ImmutableMultiDict()
+    if request.endpoint == "exchange.upload":
+        form = UploadForm(formdata=None)
+        form.file.errors = [_too_large_message()]
+        return _upload_page(form, 413)
+    limit = _size(current_app.config["MAX_CONTENT_LENGTH"])
+    message = f"O envio é grande demais: o limite é {limit}."
+    return render_template("error.html", message=message), 413
+
+
+@bp.route("/importar/<token>", methods=["GET", "POST"])
+@requires(SUPERVISOR)
+def preview(token: str):
+    """The mapping of the file's columns and what importing would do; import on confirmation."""
+    stored = _stored(token)
+    if stored is None:
+        return _expired()
+    name, data = stored
+    try:
+        sheet = read_upload(name, data, current_app.config["RETENCAO_WORKSHEET"])
+    except UnreadableFile as error:
+        flash(str(error), "error")
+        return redirect(url_for(".upload"))
+    labels = [_label(sheet, position) for position in range(len(sheet.headers))]
+    form = mapping_form(labels, guess_mapping(sheet.headers, IMPORT_COLUMNS))
+    confirmed = request.method == "POST" and request.form.get("acao") == "importar"
+    if request.method == "POST" and form.validate() and confirmed:
+        if form.reviewed.data == signature(form.mapping()):
+            return _import(token, name, sheet, form)
+        flash(
+            "O mapeamento das colunas mudou desde a prévia: confira o relatório abaixo e"
+            " confirme de novo.",
+            "warning",
+        )
+    mapping_ok = not any(field.errors for field in form.selects())
+    plan = plan_import(sheet, form.mapping(), get_book().cases()) if mapping_ok else None
+    form.reviewed.data = signature(form.mapping()) if plan else ""
+    examples = [sheet.example(position) for position in range(len(sheet.headers))]
+    page = render_template(
+        "exchange/preview.html", form=form, sheet=sheet, name=name, plan=plan, examples=examples
+    )
+    return page, UNPROCESSABLE if form.errors else 200
+
+
+def _import(token: str, name: str, sheet: Upload, form: MappingForm):
+    """Add the valid rows that are not in the sheet yet, then show what was done."""
+    if not _claim(token):
+        return _expired()
+    book = get_book()
+    try:
+        plan = plan_import(sheet, form.mapping(), book.cases())  # the sheet as it is now
+        rows = [row for row, _case in plan.valid]
+        added = book.add_many([case for _row, case in plan.valid], current_user.name)
+        saved = list(zip(rows, added, strict=True))
+    finally:
+        _discard(token)
+    return render_template("exchange/result.html", plan=plan, saved=saved, name=name)
+
+
+def _upload_page(form: UploadForm, status: int):
+    limit = _size(_max_bytes())
+    return render_template("exchange/upload.html", form=form, limit=limit), status
+
+
+def _expired():
+    flash(
+        "Esta importação não está mais disponível (já foi feita ou o arquivo expirou). Envie"
+        " a planilha de novo: casos já importados não são duplicados.",
+        "warning",
+    )
+    return redirect(url_for(".upload"))
+
+
+def _label(sheet: Upload, position: int) -> str:
+    header = sheet.headers[position] or "(sem título)"
+    return f"{column_letter(position)} · {header}"
+
+
+def _max_bytes() -> int:
+    return int(current_app.config["RETENCAO_IMPORT_MAX_BYTES"])
+
+
+def _too_large_message() -> str:
+    return (
+        f"Arquivo grande demais: o limite é {_size(_max_bytes())}. Divida a planilha em partes"
+        " menores e importe uma de cada vez."
+    )
+
+
+def _size(count: int) -> str:
+    """``5000000`` -> ``5 MB``; ``2000`` -> ``2 KB``."""
+    if count >= 1_000_000:
+        return f"{ptbr.format_int(count // 1_000_000)} MB"
+    return f"{ptbr.format_int(max(1, count // 1000))} KB"
+
+
+# The uploaded files between preview and import
+
+
+def _folder() -> Path:
+    configured = current_app.config["RETENCAO_IMPORT_FOLDER"]
+    return Path(configured or Path(current_app.instance_path) / "importacoes")
+
+
+def _store(name: str, data: bytes) -> str:
+    """Keep an uploaded file under a random token; files older than KEEP_HOURS go."""
+    folder = _folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _prune(folder)
+    token = secrets.token_urlsafe(24)
+    _write_private(folder / f"{token}{_NAME}", name.encode("utf-8"))
+    _write_private(folder / f"{token}{_DATA}", data)
+    return token
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+
+
+def _prune(folder: Path) -> None:
+    oldest = time.time() - KEEP_HOURS * 3600
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+        except FileNotFoundError:
+            continue  # another request pruned it first
+
+
+def _stored(token: str) -> tuple[str, bytes] | None:
+    """The name and content of the file kept under ``token``, or None if there is none."""
+    if not _TOKEN.fullmatch(token):
+        return None
+    try:
+        data = (_folder() / f"{token}{_DATA}").read_bytes()
+    except FileNotFoundError:
+        return None
+    return _stored_name(token), data
+
+
+def _stored_name(token: str) -> str:
+    try:
+        return (_folder() / f"{token}{_NAME}").read_text("utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def _claim(token: str) -> bool:
+    """Take the file for importing; False if another request took it first (a double click)."""
+    try:
+        os.rename(_folder() / f"{token}{_DATA}", _folder() / f"{token}{_CLAIMED}")
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _discard(token: str) -> None:
+    for suffix in (_DATA, _NAME, _CLAIMED):
+        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)

@@ -5,7 +5,7 @@ from flask import Flask, render_template
 from retention import documents, ptbr
 from sheets import get_book
 from sheets.errors import CaseNotFound, SheetError
-from views import board, cases
+from views import board, cases, indicators
 
 FILTERS = {
     "data": ptbr.format_date,
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     """Register the routes, the pt-BR filters and the pages shown for storage errors."""
     app.register_blueprint(cases.bp)
     app.register_blueprint(board.bp)
+    app.register_blueprint(indicators.bp)
     app.jinja_env.filters.update(FILTERS)
 
     @app.context_processor

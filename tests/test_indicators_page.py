@@ -21,6 +21,7 @@ from retention.choices import ACTIONS
 from retention.indicators import AnalystStats, ReasonCount, RetentionRate
 from tests.html import field_errors, input_value, text
 from views import indicator_charts as charts
+from views import indicators as indicators_view
 
 RETAINED, LEFT, NOT_RETENTION, OPEN = (
     "Retenção Efetiva",
@@ -420,6 +421,46 @@ def test_each_csv_has_the_numbers_of_its_table(client, cases):
     assert {"Óbito", "Ameaça Judicialização", "Migração"} <= {row[0] for row in reasons}
     assert "Célia Fictícia" in {row[0] for row in download(client, "colaboradores")}
     assert all(re.fullmatch(r"\d+,\d%", row[3]) for row in reasons[1:])  # decimal comma
+
+
+@pytest.mark.parametrize(
+    ("value", "is_percent", "on_page", "in_csv"),
+    [
+        (1971, False, "1.971", "1971"),
+        (1234567, False, "1.234.567", "1234567"),
+        (0.4531, True, "45,3%", "45,3%"),
+        (1.0, True, "100,0%", "100,0%"),
+        (1971.5, False, "1.971,5", "1971,5"),
+        (46, False, "46", "46"),
+        (None, True, "—", ""),
+        ("Célia Fictícia", False, "Célia Fictícia", "Célia Fictícia"),
+        ("", False, "(em branco)", ""),
+    ],
+)
+def test_numbers_on_the_page_and_in_the_csv(value, is_percent, on_page, in_csv):
+    assert indicators_view._page_cell(value, is_percent) == on_page
+    assert indicators_view._csv_cell(value, is_percent) == in_csv
+
+
+def test_names_typed_in_the_sheet_never_become_formulas_in_the_csv(client, saved):
+    typed = replace(
+        Case(),
+        status=LEFT,
+        start_date=FIRST_DAY,
+        analyst='=HYPERLINK("http://x";"y")',
+        operator="+SORRISO",
+        reasons=frozenset({"@motivo", "-2 pontos"}),
+    )
+    saved([typed])
+
+    assert download(client, "colaboradores")[1][0] == '\'=HYPERLINK("http://x";"y")'
+    assert {row[1] for row in download(client, "motivos-operadora")[1:]} == {
+        "'@motivo",
+        "'-2 pontos",
+    }
+    assert download(client, "motivos-operadora")[1][0] == "'+SORRISO"
+    people = as_dict(page_tables(client)["Por colaborador"])
+    assert list(people) == ['=HYPERLINK("http://x";"y")']
 
 
 def test_each_chart_is_an_svg_image_with_its_title_and_labels(client, cases):

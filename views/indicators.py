@@ -4,7 +4,7 @@ CSV files, all computed by ``retention.indicators`` from the same filtered cases
 import csv
 import io
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -26,6 +26,7 @@ UNPROCESSABLE = 422
 PERCENT_FIELDS = frozenset({"rate", "share", "cumulative_share", "retention_rate"})
 UNDATED = "sem data"
 BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel read a cell as a formula
 # The chart's own document may style itself inline; it can never run a script.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -40,7 +41,7 @@ class Filters:
     uf: str = ""
     since: date | None = None
     until: date | None = None
-    errors: Mapping[str, str] | None = None
+    errors: Mapping[str, str] = field(default_factory=dict)
 
     def args(self) -> dict[str, str]:
         """The query string that repeats these filters (for charts and CSV links)."""
@@ -352,7 +353,7 @@ def _matching(filters: Filters) -> list[Case]:
 
 def _bad_filters(filters: Filters):
     """The error page for a chart or CSV asked for with filters the page would reject."""
-    message = "Filtro inválido: " + " ".join((filters.errors or {}).values())
+    message = "Filtro inválido: " + " ".join(filters.errors.values())
     return render_template("error.html", message=message), 400
 
 
@@ -414,7 +415,8 @@ def _page_cell(value: Any, percent: bool) -> str:
 
 
 def _csv_cell(value: Any, percent: bool) -> str:
-    """A value as Excel in Portuguese reads it back as a number: 1971, 45,3%, 5,5."""
+    """A value as Excel in Portuguese reads it: numbers 1971, 45,3%, 5,5; text never as a
+    formula."""
     if value is None:
         return ""
     if percent:
@@ -423,4 +425,5 @@ def _csv_cell(value: Any, percent: bool) -> str:
         return str(value)
     if isinstance(value, float):
         return ptbr.format_number(value).replace(".", "")
-    return str(value)
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text  # a name typed in the sheet

@@ -353,6 +353,7 @@ def test_the_page_keeps_its_filters_in_the_form_charts_and_downloads(client, cas
         as_text=True
     )
 
+    assert not re.search(r"<script|<style|\sstyle=|\son\w+=", page)  # a strict CSP allows none
     assert input_value(page, "de") == "01/02/2025"
     assert re.search(r"<option selected>SORRISO PLENO</option>", page)
     assert re.search(r"<option selected>SP</option>", page)
@@ -507,6 +508,15 @@ def test_charts_write_numbers_the_brazilian_way():
 def test_text_typed_in_the_sheet_is_drawn_as_typed():
     typed = ReasonCount("R$ 10 a menos e R$ 5 de taxa <b>&", 3, 1.0, 1.0)
     assert typed.reason in svg_texts(charts.to_svg(charts.reasons([typed])))
+
+
+def test_the_per_group_charts_show_the_twelve_reasons_most_cited():
+    ranked = [ReasonCount(f"Motivo {n:02d}", 20 - n, 0.0, 0.0) for n in range(13)]
+    groups = {"ODONTOLIFE": ranked[:7], "SORRISO PLENO": ranked[5:]}
+    texts = svg_texts(charts.to_svg(charts.reasons_by(ranked, groups, "operadora")))
+    assert "Motivos por operadora (os 12 motivos mais citados)" in texts
+    assert {"Motivo 00", "Motivo 11", "ODONTOLIFE", "SORRISO PLENO", "20", "9"} <= texts
+    assert "Motivo 12" not in texts
 
 
 def svg_texts(svg: str) -> set[str]:

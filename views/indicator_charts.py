@@ -30,6 +30,8 @@ INK = "#1d2733"
 WIDTH = 5.8  # inches; the page scales the image to its column
 BAR_HEIGHT = 0.34  # inches per bar of a horizontal bar chart
 TOP_REASONS = 12  # reasons (rows) in the per-operadora / per-UF charts
+CHAR_WIDTH = 0.075  # inches, about, of a 10 pt character
+HEATMAP_LABELS = 2.4  # inches for the column names of a per-group chart before they slant
 BLANK = "(em branco)"
 
 # Set once for the process: rc_context would race between request threads.
@@ -145,9 +147,9 @@ def reasons_by(
     top = [r.reason for r in ranked[:TOP_REASONS]]
     names = list(groups)
     counts = [[_cases_of(groups[name], reason) for name in names] for reason in top]
-    shown = f"os {len(top)} motivos mais citados" if len(ranked) > len(top) else "motivos"
+    shown = f" (os {len(top)} motivos mais citados)" if len(ranked) > len(top) else ""
     figure, axes = _figure(
-        f"Motivos por {group} ({shown})",
+        f"Motivos por {group}{shown}",
         1.8 + BAR_HEIGHT * len(top),
         max(WIDTH, 3.5 + 0.75 * len(names)),
     )
@@ -160,14 +162,15 @@ def reasons_by(
     axes.set_xticks(range(len(names)), [n or BLANK for n in names])
     axes.set_yticks(range(len(top)), [r or BLANK for r in top])
     axes.xaxis.tick_top()
-    if len(names) > 5 or sum(map(len, names)) > 36:
+    if len(names) * max(len(n) for n in names) * CHAR_WIDTH > HEATMAP_LABELS:
         axes.tick_params(axis="x", labelrotation=30)
         for label in axes.get_xticklabels():
             label.set(ha="left", rotation_mode="anchor")
     axes.tick_params(length=0)
     for side in axes.spines.values():
         side.set_visible(False)
-    figure.colorbar(image, ax=axes, format=INTEGERS, shrink=0.8, label="casos")
+    scale = figure.colorbar(image, ax=axes, format=INTEGERS, shrink=0.8, label="casos")
+    scale.locator = MaxNLocator(integer=True)
     return figure
 
 

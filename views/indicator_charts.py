@@ -126,7 +126,6 @@ def reasons(ranked: Sequence[ReasonCount]) -> Figure:
     names = [r.reason or BLANK for r in ranked]
     bars = axes.barh(names, [r.cases for r in ranked], color=BLUE, height=0.7)
     _label_bars(axes, bars, [ptbr.format_int(r.cases) for r in ranked])
-    axes.invert_yaxis()
     _count_axis(axes, "x", "casos que citam o motivo")
     running.plot(
         [r.cumulative_share for r in ranked], names, color=VERMILLION, marker="o", markersize=4
@@ -137,6 +136,7 @@ def reasons(ranked: Sequence[ReasonCount]) -> Figure:
     running.xaxis.set_major_formatter(PERCENTS)
     running.set_xlabel("% acumulado")
     running.tick_params(axis="y", length=0)
+    axes.set_ylim(len(ranked) - 0.5, -0.5)  # most cited on top, no room above it
     return figure
 
 

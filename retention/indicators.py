@@ -20,6 +20,8 @@ from retention.ptbr import fold
 _, RETAINED, LEFT, NOT_RETENTION = STATUSES
 CLOSED = frozenset({RETAINED, LEFT, NOT_RETENTION})
 P90 = 90
+RANGE_WIDTHS = (7, 15, 30, 60, 90, 180, 365)  # days per range of the Tempo finalização chart
+MAX_RANGES = 12
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,17 @@ class CompletionTime:
     measured: int
     median: float | None
     p90: int | None
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """Closed cases whose Tempo finalização is from ``first`` to ``last`` days, inclusive."""
+
+    HEADERS: ClassVar[tuple[str, ...]] = ("De (dias)", "Até (dias)", "Casos")
+
+    first: int
+    last: int
+    cases: int
 
 
 @dataclass(frozen=True)
@@ -146,12 +159,32 @@ def monthly(cases: Sequence[Case]) -> Monthly:
     )
 
 
+def completion_days(cases: Iterable[Case]) -> list[int]:
+    """Tempo finalização of each closed case that has both dates."""
+    return [c.completion_days for c in cases if _is_closed(c) and c.completion_days is not None]
+
+
 def completion_time(cases: Iterable[Case]) -> CompletionTime:
     """Median (``statistics.median``) and nearest-rank 90th percentile of Tempo finalização."""
-    days = [c.completion_days for c in cases if _is_closed(c) and c.completion_days is not None]
+    days = completion_days(cases)
     if not days:
         return CompletionTime(0, None, None)
     return CompletionTime(len(days), statistics.median(days), percentile(days, P90))
+
+
+def completion_ranges(cases: Iterable[Case]) -> list[DayRange]:
+    """Closed cases per range of Tempo finalização: equal ranges (a week, 15 days, a month...),
+    the narrowest that needs at most ``MAX_RANGES``, empty ranges included."""
+    days = completion_days(cases)
+    if not days:
+        return []
+    low, high = min(days), max(days)
+    width = next((w for w in RANGE_WIDTHS if high // w - low // w < MAX_RANGES), RANGE_WIDTHS[-1])
+    counts = Counter(day // width for day in days)
+    return [
+        DayRange(index * width, index * width + width - 1, counts[index])
+        for index in range(low // width, high // width + 1)
+    ]
 
 
 def percentile(values: Sequence[int], percent: int) -> int:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as babel_percent
 
 LOCALE = "pt_BR"
 
@@ -22,6 +23,7 @@ MAX_INT = 999_999_999
 MAX_DECIMAL = Decimal("999999999.9999")
 DECIMAL_PLACES = 4
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+MONTHS = ("jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez")
 
 
 def fold(text: str) -> str:
@@ -151,6 +153,21 @@ def format_money(value: Decimal | None) -> str:
     if value is None:
         return "R$ -"
     return format_currency(value, "BRL", locale=LOCALE).replace("\xa0", " ")
+
+
+def format_number(value: float | None) -> str:
+    """``5.5`` -> ``5,5``, ``1971.0`` -> ``1.971`` (at most one decimal); None -> empty."""
+    return "" if value is None else format_decimal(value, format="#,##0.#", locale=LOCALE)
+
+
+def format_percent(share: float | None) -> str:
+    """A fraction as a percentage with one decimal: ``0.4531`` -> ``45,3%``; None -> empty."""
+    return "" if share is None else babel_percent(share, format="#,##0.0%", locale=LOCALE)
+
+
+def format_month(day: date) -> str:
+    """The month of ``day`` as ``mai/2025``."""
+    return f"{MONTHS[day.month - 1]}/{day.year:04d}"
 
 
 def format_days(days: int | None) -> str:

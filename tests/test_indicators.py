@@ -13,12 +13,14 @@ from retention.choices import ACTIONS, REASONS
 from retention.indicators import (
     AnalystStats,
     CompletionTime,
+    DayRange,
     MonthCount,
     Monthly,
     OfferOutcome,
     ReasonCount,
     RetentionRate,
     by_analyst,
+    completion_ranges,
     completion_time,
     grouped_table,
     monthly,
@@ -210,6 +212,19 @@ def test_reasons_pareto_on_200_cases(cases):
     assert sum(count for _, count, _, _ in expected) == mentions
 
 
+def test_completion_time_ranges_on_200_cases(cases):
+    days = expected_days(cases)
+    assert max(days) < 90 <= max(days) + 15  # so 15-day ranges are the narrowest with <= 12
+    expected = []
+    for first in range(0, max(days) + 1, 15):
+        count = 0
+        for day in days:
+            if first <= day <= first + 14:
+                count += 1
+        expected.append((first, first + 14, count))
+    assert as_tuples(completion_ranges(cases)) == expected
+
+
 @pytest.mark.parametrize("attribute", ["operator", "uf"])
 def test_reasons_pareto_per_operator_and_per_uf_on_200_cases(cases, attribute):
     expected = {}
@@ -326,6 +341,28 @@ def test_months_without_cases_are_zero_filled_across_the_year():
 
 
 @pytest.mark.parametrize(
+    ("days", "ranges"),
+    [
+        ([], []),
+        ([0, 6, 7], [(0, 6, 2), (7, 13, 1)]),
+        ([3, 80], [(0, 6, 1), *((w, w + 6, 0) for w in range(7, 77, 7)), (77, 83, 1)]),
+        ([3, 84], [(0, 14, 1), *((w, w + 14, 0) for w in range(15, 75, 15)), (75, 89, 1)]),
+        ([-2, 5], [(-7, -1, 1), (0, 6, 1)]),  # Data final typed before Data início
+        (
+            [0, 5000],
+            [(0, 364, 1), *((w, w + 364, 0) for w in range(365, 4745, 365)), (4745, 5109, 1)],
+        ),
+    ],
+)
+def test_completion_time_ranges_are_the_narrowest_equal_ones(days, ranges):
+    cases = [
+        replace(Case(), status=LEFT, start_date=FIRST_DAY, end_date=FIRST_DAY + timedelta(days=d))
+        for d in days
+    ]
+    assert completion_ranges(cases) == [DayRange(*r) for r in ranges]
+
+
+@pytest.mark.parametrize(
     ("values", "median", "p90"),
     [
         ([7], 7, 7),
@@ -367,7 +404,7 @@ def test_tables_have_a_header_row_then_raw_values():
 
 @pytest.mark.parametrize(
     "row_type",
-    [RetentionRate, MonthCount, CompletionTime, ReasonCount, OfferOutcome, AnalystStats],
+    [RetentionRate, MonthCount, CompletionTime, DayRange, ReasonCount, OfferOutcome, AnalystStats],
 )
 def test_every_row_type_has_one_header_per_field(row_type):
     assert len(row_type.HEADERS) == len(fields(row_type))

@@ -64,6 +64,18 @@ def test_formats_as_on_paper():
     assert ptbr.format_days(46) == "46 dia(s)"
 
 
+def test_formats_indicator_numbers():
+    assert ptbr.format_percent(0.4531) == "45,3%"
+    assert ptbr.format_percent(1) == "100,0%"
+    assert ptbr.format_percent(12.34567) == "1.234,6%"
+    assert ptbr.format_percent(None) == ""
+    assert ptbr.format_number(5.5) == "5,5"
+    assert ptbr.format_number(1971.0) == "1.971"
+    assert ptbr.format_number(None) == ""
+    assert ptbr.format_month(date(2025, 5, 31)) == "mai/2025"
+    assert ptbr.format_month(date(2024, 12, 1)) == "dez/2024"
+
+
 @pytest.mark.parametrize("text", ["-", "R$ -", "R$-", "  ", ""])
 def test_paper_dash_means_no_amount(text):
     assert ptbr.is_empty_amount(text)

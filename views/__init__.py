@@ -5,7 +5,7 @@ from flask import Flask, render_template
 from retention import documents, ptbr
 from sheets import get_book
 from sheets.errors import CaseNotFound, SheetError
-from views import board, cases, exchange, printout
+from views import board, cases, exchange, indicators, printout
 
 FILTERS = {
     "data": ptbr.format_date,
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(board.bp)
     app.register_blueprint(printout.bp)
     app.register_blueprint(exchange.bp)
+    app.register_blueprint(indicators.bp)
     app.jinja_env.filters.update(FILTERS, protegido=masked)
 
     @app.context_processor

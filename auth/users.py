@@ -3,13 +3,12 @@
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from sheets.local_db import LocalDatabase
 from views.access import ROLES
 
 MIN_PASSWORD = 8
@@ -61,42 +60,28 @@ class User:
         return f"{self.id}:{self.session_key}"
 
 
-class UserStore:
+class UserStore(LocalDatabase):
     """Users in one SQLite file, shared by every worker process."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute(_SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        finally:
-            db.close()
+        super().__init__(path, _SCHEMA, row_factory=sqlite3.Row)
+        self._someone = False  # users are disabled, never deleted: once true, always true
 
     def exists(self) -> bool:
-        """Whether anyone has been registered yet."""
-        with self._connect() as db:
-            return db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+        """Whether anyone has been registered yet (asked on every request until someone is)."""
+        if not self._someone:
+            with self._connect() as db:
+                self._someone = db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+        return self._someone
 
     def add(self, username: str, name: str, role: str, password: str) -> User:
         """Register a user; UserError says what is wrong with the input."""
-        with self._connect() as db:
+        with self._transaction() as db:
             return self._insert(db, username, name, role, password)
 
     def add_first_admin(self, username: str, name: str, password: str) -> User:
         """Register the first user, a supervisor; UserError if anyone exists already."""
-        with self._connect() as db:
+        with self._transaction() as db:
             if db.execute("SELECT 1 FROM users LIMIT 1").fetchone():
                 raise UserError("O primeiro administrador já foi criado: entre com sua conta.")
             return self._insert(db, username, name, "supervisor", password)
@@ -107,8 +92,7 @@ class UserStore:
         username = check_username(username)
         if not name.strip():
             raise UserError("Informe o nome da pessoa.")
-        if role not in ROLES:
-            raise UserError(f"Perfil desconhecido: use {', '.join(ROLES)}.")
+        check_role(role)
         check_password(password)
         if self._row(db, "username = ?", username):
             raise UserError(f"Já existe um usuário “{username}”.")
@@ -165,12 +149,11 @@ class UserStore:
 
     def set_role(self, username: str, role: str) -> User:
         """Give a user another role."""
-        if role not in ROLES:
-            raise UserError(f"Perfil desconhecido: use {', '.join(ROLES)}.")
+        check_role(role)
         return self._change(username, "role = ?", (role,))
 
     def _change(self, username: str, assignments: str, values: tuple) -> User:
-        with self._connect() as db:
+        with self._transaction() as db:
             row = self._row(db, "username = ?", username.strip().lower())
             if row is None:
                 raise UserError(f"Usuário “{username}” não encontrado.")
@@ -193,6 +176,12 @@ def check_username(username: str) -> str:
             " sublinhado, começando por letra ou número."
         )
     return folded
+
+
+def check_role(role: str) -> None:
+    """UserError if ``role`` is not one of the app's roles."""
+    if role not in ROLES:
+        raise UserError(f"Perfil desconhecido: use {', '.join(ROLES)}.")
 
 
 def check_password(password: str) -> None:

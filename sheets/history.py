@@ -67,10 +67,8 @@ class History(LocalDatabase):
 
     def record(self, events: Iterable[Event]) -> None:
         """Keep what the app changed."""
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
+        with self._transaction() as db:
             db.executemany(_INSERT, [_values(event) for event in events])
-            db.execute("COMMIT")
 
     def record_noticed(self, events: Iterable[Event]) -> None:
         """Keep what the sync noticed in the sheet, unless the history already says so.
@@ -78,12 +76,10 @@ class History(LocalDatabase):
         Each worker process notices a change on its own, and also sees the other workers'
         writes as changes: a field whose latest record already holds the new value is skipped.
         """
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
+        with self._transaction() as db:
             for event in events:
                 if not _known(db, event):
                     db.execute(_INSERT, _values(event))
-            db.execute("COMMIT")
 
     def of_case(self, case_id: str) -> list[Event]:
         """A case's records, newest first."""

@@ -61,8 +61,7 @@ class Outbox(LocalDatabase):
 
     def allocate_id(self, year: int, floor: int) -> str:
         """``RET-<year>-<n>``: above every number used here and above ``floor`` (the sheet's)."""
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
+        with self._transaction() as db:
             row = db.execute("SELECT last FROM case_numbers WHERE year = ?", (year,)).fetchone()
             number = max(row[0] if row else 0, floor) + 1
             db.execute(
@@ -70,7 +69,6 @@ class Outbox(LocalDatabase):
                 " ON CONFLICT(year) DO UPDATE SET last = excluded.last",
                 (year, number),
             )
-            db.execute("COMMIT")
         return f"RET-{year}-{number:04d}"
 
     def put(

@@ -1,7 +1,7 @@
 """The retention case: one filled-in "Formulário - Processo de Retenção"."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
@@ -9,6 +9,7 @@ from types import MappingProxyType
 from retention.choices import STATUS_OPEN
 
 CONTACT_SLOTS = 8
+SIGN_OFF_FIELDS = ("supervisor_signature", "signed_on")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Case:
     general_notes: str = ""
     analyst_signature: str = ""
     supervisor: str = ""
-    # Sign-off: set by a supervisor on a closed case, never by the form
+    # Sign-off (SIGN_OFF_FIELDS): set by a supervisor on a closed case, never by the form
     supervisor_signature: str = ""
     signed_on: date | None = None
     # Bookkeeping, set by the case book
@@ -97,6 +98,10 @@ class Case:
     def is_signed(self) -> bool:
         """Whether a supervisor signed the case off (which locks it for analysts)."""
         return bool(self.supervisor_signature)
+
+    def unsigned(self) -> "Case":
+        """The case without its supervisor's sign-off."""
+        return replace(self, supervisor_signature="", signed_on=None)
 
     @property
     def is_open(self) -> bool:

@@ -18,7 +18,7 @@ from flask_login import current_user
 from forms.case_form import CaseForm, EditCaseForm
 from forms.fields import first_error_id
 from retention import choices
-from retention.case import STATUS_OPEN, Case
+from retention.case import SIGN_OFF_FIELDS, STATUS_OPEN, Case
 from retention.checklist import checklist, deadline, progress
 from retention.choices import STATUSES, UFS
 from retention.search import CaseQuery
@@ -32,9 +32,7 @@ from views.whatsapp_paste import paste_step
 bp = Blueprint("cases", __name__)
 
 UNPROCESSABLE = 422
-SIGN_OFF_HEADERS = tuple(
-    c.header for c in COLUMNS if c.field in ("supervisor_signature", "signed_on")
-)
+SIGN_OFF_HEADERS = tuple(c.header for c in COLUMNS if c.field in SIGN_OFF_FIELDS)
 
 
 @bp.get("/")
@@ -176,7 +174,7 @@ def reopen(case_id: str):
     if case.is_open:
         flash("O caso já está em andamento.", "warning")
     else:
-        reopened = replace(case, status=STATUS_OPEN, supervisor_signature="", signed_on=None)
+        reopened = replace(case.unsigned(), status=STATUS_OPEN)
         _save_as_supervisor(case, reopened, "reaberto")
     return redirect(url_for("cases.detail", case_id=case_id))
 
@@ -201,8 +199,8 @@ def _with_sign_off(edited: Case, case: Case, base: dict[str, str]) -> Case:
     the sign-off counts as left alone, so a signature given meanwhile is kept.
     """
     if case.is_signed and not case.is_open and edited.is_open:
-        return replace(edited, supervisor_signature="", signed_on=None)
-    kept = replace(edited, supervisor_signature=case.supervisor_signature, signed_on=case.signed_on)
+        return edited.unsigned()
+    kept = replace(edited, **{name: getattr(case, name) for name in SIGN_OFF_FIELDS})
     prints = fingerprint(kept)
     base.update({header: prints[header] for header in SIGN_OFF_HEADERS})
     return kept

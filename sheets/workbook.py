@@ -66,11 +66,7 @@ class WorkbookBackend:
 
     def write(self, plan: Plan) -> None:
         """Apply ``plan`` to a fresh read of the file, under the lock, and save atomically."""
-        with self._mutex, self._locked():
-            self._refuse_if_open_elsewhere()
-            if not self.path.exists():
-                self._save(_new_workbook(self.worksheet))
-            loaded = self._load()
+        with self._opened() as loaded:
             sheet = self._sheet(loaded.workbook)
             if loaded.table is None:
                 loaded.table = _table_of(sheet)
@@ -98,11 +94,8 @@ class WorkbookBackend:
         self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
     ) -> None:
         """Add ``rows`` below the last row of the tab ``tab``, created with ``headers``."""
-        with self._mutex, self._locked():
-            self._refuse_if_open_elsewhere()
-            if not self.path.exists():
-                self._save(_new_workbook(self.worksheet))
-            workbook = self._load().workbook
+        with self._opened() as loaded:
+            workbook = loaded.workbook
             try:
                 if tab not in workbook.sheetnames:
                     _new_log(workbook, tab, headers)
@@ -115,6 +108,15 @@ class WorkbookBackend:
             except BaseException:
                 self._loaded = None  # the cached workbook holds a half-applied write
                 raise
+
+    @contextmanager
+    def _opened(self) -> Iterator[_Loaded]:
+        """The workbook as on disk (created if missing), held under the lock for one write."""
+        with self._mutex, self._locked():
+            self._refuse_if_open_elsewhere()
+            if not self.path.exists():
+                self._save(_new_workbook(self.worksheet))
+            yield self._load()
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

@@ -94,12 +94,17 @@ def csv_text(column: Column, value: object) -> str:
 
 def to_csv(cases: Iterable[Case]) -> bytes:
     """Every column of ``cases`` as CSV for Excel pt-BR, header row first."""
+    rows = (codec.encode(case) for case in cases)
+    return excel_csv(
+        [HEADERS, *([csv_text(col, values[col.header]) for col in COLUMNS] for values in rows)]
+    )
+
+
+def excel_csv(rows: Iterable[Iterable[str]]) -> bytes:
+    """``rows`` as a CSV file that Excel in Portuguese opens as columns: UTF-8 with a BOM,
+    ``;`` between cells, CRLF between rows."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for case in cases:
-        values = codec.encode(case)
-        writer.writerow(csv_text(col, values[col.header]) for col in COLUMNS)
+    csv.writer(out, delimiter=CSV_SEPARATOR, lineterminator="\r\n").writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

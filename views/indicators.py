@@ -1,8 +1,6 @@
 """The indicators page: the team's numbers for a period, operadora and UF, as charts, tables and
 CSV files, all computed by ``retention.indicators`` from the same filtered cases."""
 
-import csv
-import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -17,6 +15,7 @@ from retention.case import Case
 from retention.choices import UFS
 from retention.search import CaseQuery
 from sheets import get_book
+from sheets.exchange import CSV_MIME, excel_csv, guard_formula
 from views import indicator_charts as charts
 from views.access import READER, content_policy, requires
 
@@ -25,8 +24,6 @@ bp = Blueprint("indicators", __name__)
 UNPROCESSABLE = 422
 PERCENT_FIELDS = frozenset({"rate", "share", "cumulative_share", "retention_rate"})
 UNDATED = "sem data"
-BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel read a cell as a formula
 # The chart's own document may style itself inline; it can never run a script.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -310,13 +307,9 @@ def download(name: str):
     filters = _filters(request.args)
     if filters.errors:
         return _bad_filters(filters)
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
-        table.formatted(_matching(filters), _csv_cell)
-    )
     return Response(
-        BOM + out.getvalue(),
-        mimetype="text/csv",
+        excel_csv(table.formatted(_matching(filters), _csv_cell)),
+        mimetype=CSV_MIME,
         headers={"Content-Disposition": f'attachment; filename="indicadores-{name}.csv"'},
     )
 
@@ -424,5 +417,4 @@ def _csv_cell(value: Any, percent: bool) -> str:
         return str(value)
     if isinstance(value, float):
         return ptbr.format_number(value).replace(".", "")
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text  # a name typed in the sheet
+    return guard_formula(str(value))  # a name typed in the sheet

@@ -357,7 +357,8 @@ def test_a_person_typing_counts_as_user_entered_and_is_no_api_call(standin, key)
 # ---- Drive metadata
 
 
-def test_modified_time_moves_on_writes_only(book):
+def test_modified_time_moves_on_writes_only(standin, book):
+    standin.drive_lag = 0
     before = book.get_lastUpdateTime()
     rows(book)
     assert book.get_lastUpdateTime() == before
@@ -366,9 +367,30 @@ def test_modified_time_moves_on_writes_only(book):
 
 
 def test_modified_time_moves_when_a_person_edits(standin, book, key):
+    standin.drive_lag = 0
     before = book.get_lastUpdateTime()
     standin.person_type(key, "Casos", "A1", "x")
     assert book.get_lastUpdateTime() == standin.modified_time(key) > before
+
+
+def test_modified_time_lags_behind_writes_as_on_google(standin, book, key):
+    now = [1000.0]
+    standin.clock = lambda: now[0]
+    standin.drive_lag = 180
+    before = book.get_lastUpdateTime()
+    put(book, "A1", "x")
+    now[0] = 1079.0  # the next refresh of Drive's stamp is at 1080
+
+    assert book.get_lastUpdateTime() == before
+    now[0] = 1080.0
+    after_refresh = book.get_lastUpdateTime()
+    assert after_refresh == standin.modified_time(key) > before
+    now[0] = 1100.0
+    standin.person_type(key, "Casos", "A2", "y")
+    now[0] = 1259.0
+    assert book.get_lastUpdateTime() == after_refresh
+    now[0] = 1260.0
+    assert book.get_lastUpdateTime() == standin.modified_time(key) > after_refresh
 
 
 def test_drive_needs_a_drive_scope(standin, info, key):

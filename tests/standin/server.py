@@ -48,6 +48,9 @@ SIMPLIFICATIONS = """
 - Quota is a fixed 60 s window per account and kind (read/write), Drive calls included.
 - Only majorDimension=ROWS is served. Endpoints not modelled answer 404 "Method not found.";
   batchUpdate requests and field masks not modelled answer 400 naming the stand-in.
+- Drive's modifiedTime of a Sheets file lags as on Google (which refreshes it only every few
+  minutes): changes are published on a fixed schedule every `drive_lag` seconds of the stand-in's
+  clock (default 180); set `drive_lag = 0` for a stamp that moves on every change.
 - Access tokens never expire. google-auth's background Regional Access Boundary lookup is not
   served: the adapter cannot be deep-copied, so google-auth skips it.
 """
@@ -58,6 +61,7 @@ OAUTH_HOST = "oauth2.googleapis.com"
 HOSTS = frozenset({SHEETS_HOST, DRIVE_HOST, OAUTH_HOST})
 
 GRID_ROWS, GRID_COLS = 1000, 26
+DRIVE_LAG = 180.0  # seconds between Drive's refreshes of a Sheets file's modifiedTime
 MAX_CELLS = 10_000_000
 MAX_CELL_CHARS = 50_000
 FORMULA_RESULT = "#N/A"
@@ -310,6 +314,9 @@ class Book:
     sheets: list[Sheet]
     created: datetime
     modified: datetime
+    # (stand-in clock, modifiedTime) of each change Drive has not published yet, oldest first.
+    unpublished: tuple[tuple[float, datetime], ...] = ()
+    published: datetime | None = None
 
     def copy(self) -> "Book":
         """A draft to change; committed by replacing this book."""
@@ -340,6 +347,14 @@ class Book:
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.key}/edit",
         }
 
+    def publish(self, now: float, lag: float) -> None:
+        """Drive's stamp as of its last refresh: changes made before that boundary show."""
+        boundary = math.floor(now / lag) * lag if lag > 0 else math.inf
+        due = [stamp for moment, stamp in self.unpublished if moment <= boundary]
+        if due:
+            self.published = due[-1]
+        self.unpublished = tuple((m, s) for m, s in self.unpublished if m > boundary)
+
     def drive_metadata(self, fields: str | None) -> dict:
         """The file as Drive's files.get describes it, limited to `fields`."""
         everything = {
@@ -348,7 +363,7 @@ class Book:
             "name": self.title,
             "mimeType": "application/vnd.google-apps.spreadsheet",
             "createdTime": rfc3339(self.created),
-            "modifiedTime": rfc3339(self.modified),
+            "modifiedTime": rfc3339(self.published or self.created),
         }
         wanted = [name.strip() for name in (fields or "kind,id,name,mimeType").split(",")]
         return {name: value for name, value in everything.items() if name in wanted}
@@ -1355,6 +1370,7 @@ class SheetsStandIn:
         self.sleep: Callable[[float], None] = time.sleep
         self.quota_per_minute: int | None = None
         self.clock: Callable[[], float] = time.monotonic
+        self.drive_lag = DRIVE_LAG
         self._lock = threading.RLock()
         self._books: dict[str, Book] = {}
         self._keys: dict[str, dict[str, rsa.RSAPublicKey]] = {}
@@ -1509,7 +1525,7 @@ class SheetsStandIn:
         return sheet.rows, sheet.cols
 
     def modified_time(self, key: str) -> str:
-        """Drive's modifiedTime of the file."""
+        """The file's true last change, which Drive's modifiedTime reports only after a lag."""
         with self._lock:
             return rfc3339(self._books[key].modified)
 
@@ -1630,6 +1646,7 @@ class SheetsStandIn:
     def _commit(self, draft: Book) -> None:
         # modifiedTime must move on every write, even two in the same millisecond.
         draft.modified = max(_now(), draft.modified + timedelta(milliseconds=1))
+        draft.unpublished = (*draft.unpublished, (self.clock(), draft.modified))
         self._books[draft.key] = draft
 
     def _person(self, key: str, worksheet: str, change: Callable[[Sheet], None]) -> None:
@@ -1655,6 +1672,7 @@ class SheetsStandIn:
         book = self._books.get(key)
         if book is None or email not in book.shared_with:
             raise _drive_not_found(key)
+        book.publish(self.clock(), self.drive_lag)
         return book.drive_metadata(request.args.get("fields"))
 
     def _serve_values_get(

@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
         clock,
         float(app.config["RETENCAO_SYNC_SECONDS"]),
         app.config["RETENCAO_HISTORY_WORKSHEET"],
+        float(app.config["RETENCAO_FULL_SYNC_SECONDS"]),
     )
     app.extensions[_EXTENSION] = book
     app.cli.add_command(sheet_cli)

@@ -12,6 +12,7 @@ class Backend(Protocol):
     """A sheet of cases: read it whole, or write to it from a fresh read."""
 
     description: str
+    version_is_current: bool  # False: ``version`` may lag behind changes (Drive's stamp)
 
     def read(self) -> Table:
         """The whole table; may come from a cache that is known to be current."""

@@ -56,14 +56,18 @@ class CaseBook:
         clock: Clock,
         sync_seconds: float,
         history_tab: str = "Histórico",
+        full_sync_seconds: float = 120.0,
     ) -> None:
         self.backend = backend
         self.outbox = outbox
         self.clock = clock
         self.history = History(outbox.path)
         self.history_tab = history_tab
-        self.sync = Sync(backend, clock, sync_seconds, on_changes=self._noticed)
+        self.sync = Sync(
+            backend, clock, sync_seconds, outbox, full_sync_seconds, on_changes=self._noticed
+        )
         self._events: dict[int, list[Event]] = {}
+        self._cells: dict[int, dict[str, object]] = {}
 
     @property
     def stale(self) -> Stale | None:
@@ -198,7 +202,8 @@ class CaseBook:
                     continue
                 for entry in batch:
                     self.history.record(self._events.pop(entry.seq, []))
-                    self.outbox.remove(entry.seq)
+                    cells = entry.values if entry.kind == ADD else self._cells.pop(entry.seq, {})
+                    self.outbox.confirm(entry.seq, entry.case_id, cells)
         return None
 
     def _plan(self, batch: list[Entry], written: dict[int, Case]) -> Plan:
@@ -211,7 +216,6 @@ class CaseBook:
                 for entry in batch:
                     self._events.pop(entry.seq, None)
                 for entry in new:
-                    self.sync.wrote(entry.case_id, {ID_HEADER: entry.case_id})
                     self._events[entry.seq] = [
                         Event(entry.queued_at, entry.author, entry.case_id, CREATED)
                     ]
@@ -222,6 +226,7 @@ class CaseBook:
 
         def plan(table: Table) -> Update | None:
             self._events.pop(entry.seq, None)
+            self._cells.pop(entry.seq, None)
             found = table.find(entry.case_id)
             if found is None:
                 raise CaseNotFound(entry.case_id)
@@ -247,7 +252,7 @@ class CaseBook:
                 {c.header: codec.encode_value(c, c.value_of(merged)) for c in STAMP_COLUMNS}
             )
             written[entry.seq] = merged
-            self.sync.wrote(entry.case_id, changes)
+            self._cells[entry.seq] = changes
             return Update(row, changes)
 
         return plan

@@ -132,6 +132,8 @@ def connect(
 class GoogleSheetBackend:
     """Cases in one tab of a Google spreadsheet, read and written through gspread."""
 
+    version_is_current = False  # Drive refreshes a Sheets file's modifiedTime every few minutes
+
     def __init__(
         self,
         client: gspread.Client,

@@ -3,6 +3,10 @@
 Every save is written here first and removed only once the sheet took it, so a case survives
 a sheet that is down, rate-limited, locked by Excel, or a restart of the app. Case IDs are
 allocated here too, so a case gets its ID even while the sheet cannot be reached.
+
+The cells the sheet confirmed are kept a while longer (``confirmed``), so that every worker
+process shows its own team's writes at once, before any read of the sheet contains them (on
+Google, nothing tells the app cheaply that the sheet changed).
 """
 
 import json
@@ -33,7 +37,23 @@ CREATE TABLE IF NOT EXISTS entries (
     state TEXT NOT NULL DEFAULT 'pending'
 );
 CREATE TABLE IF NOT EXISTS case_numbers (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS confirmed (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id TEXT NOT NULL,
+    cells TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS forgotten (id INTEGER PRIMARY KEY CHECK (id = 1), upto INTEGER NOT NULL);
 """
+CONFIRMED_KEPT = 2000  # confirmed writes kept for the other worker processes to lay over
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """Cells of one case the sheet confirmed, numbered in the order they were confirmed."""
+
+    seq: int
+    case_id: str
+    cells: dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -112,6 +132,43 @@ class Outbox(LocalDatabase):
         """Whether the write ``seq`` is still in the outbox (pending or failed)."""
         with self._connect() as db:
             return db.execute("SELECT 1 FROM entries WHERE seq = ?", (seq,)).fetchone() is not None
+
+    def confirm(self, seq: int, case_id: str, cells: Mapping[str, object]) -> None:
+        """The sheet took the write ``seq``, which set these cells: keep them, forget the write."""
+        payload = json.dumps({k: _tag(v) for k, v in cells.items()})
+        with self._transaction() as db:
+            db.execute("DELETE FROM entries WHERE seq = ?", (seq,))
+            if cells:
+                db.execute(
+                    "INSERT INTO confirmed (case_id, cells) VALUES (?, ?)", (case_id, payload)
+                )
+            cutoff = db.execute(
+                "SELECT seq FROM confirmed ORDER BY seq DESC LIMIT 1 OFFSET ?", (CONFIRMED_KEPT,)
+            ).fetchone()
+            if cutoff:
+                db.execute("DELETE FROM confirmed WHERE seq <= ?", cutoff)
+                db.execute("INSERT OR REPLACE INTO forgotten (id, upto) VALUES (1, ?)", cutoff)
+
+    def confirmed_since(self, seq: int) -> list[Confirmed] | None:
+        """Confirmed writes after ``seq``, in order; None if some of them were forgotten."""
+        with self._connect() as db:
+            forgotten = db.execute("SELECT upto FROM forgotten").fetchone()
+            if forgotten and forgotten[0] > seq:
+                return None
+            rows = db.execute(
+                "SELECT seq, case_id, cells FROM confirmed WHERE seq > ? ORDER BY seq", (seq,)
+            ).fetchall()
+        return [
+            Confirmed(n, case_id, {k: _untag(v) for k, v in json.loads(cells).items()})
+            for n, case_id, cells in rows
+        ]
+
+    def last_confirmed(self) -> int:
+        """The number of the latest confirmed write (0 before any)."""
+        with self._connect() as db:
+            row = db.execute("SELECT MAX(seq) FROM confirmed").fetchone()
+            forgotten = db.execute("SELECT upto FROM forgotten").fetchone()
+        return max(row[0] or 0, forgotten[0] if forgotten else 0)
 
     def remove(self, seq: int) -> None:
         """The sheet took the write (or it turned out to be needless): forget it."""

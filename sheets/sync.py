@@ -1,16 +1,22 @@
 """One snapshot of the case sheet per process, shared by every request, and what changed in it.
 
-The snapshot is refreshed at most every ``max_age`` seconds (and on "Sincronizar agora"). A
-refresh first asks the backend's cheapest question (Drive ``modifiedTime``, the file's stamp) and
-reads the whole table only if the sheet changed. Comparing the old and new snapshots tells what
-people changed in the sheet by hand; the app's own writes are left out of that list.
+The snapshot is checked at most every ``max_age`` seconds. A check first asks the backend's
+cheapest question (the file's stamp, Drive's ``modifiedTime``) and reads the whole table only if
+the sheet changed. Drive's ``modifiedTime`` lags by minutes on Google, so where the backend's
+stamp is not current the table is also read whenever the last read is ``full_every`` seconds
+old, and always on "Sincronizar agora". Comparing the old and new snapshots tells what people
+changed in the sheet by hand.
+
+The app's own writes do not wait for a read: every write the sheet confirmed (by any worker
+process, through the outbox's ``confirmed`` log) is laid over the snapshot as soon as it is
+used, and is never listed as a change made by people.
 """
 
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from retention.case import Case
@@ -18,6 +24,7 @@ from sheets import codec
 from sheets.backend import Backend
 from sheets.columns import COLUMNS, ID_HEADER, Owner
 from sheets.errors import SheetError
+from sheets.outbox import Confirmed, Outbox
 from sheets.table import Table
 
 WATCHED = tuple(c for c in COLUMNS if c.owner is Owner.FORM)
@@ -62,6 +69,8 @@ class Sync:
         backend: Backend,
         clock: Callable[[], datetime],
         max_age: float,
+        confirmed: Outbox,
+        full_every: float = 120.0,
         monotonic: Callable[[], float] = time.monotonic,
         on_changes: Callable[[list[Change]], None] | None = None,
     ) -> None:
@@ -69,18 +78,29 @@ class Sync:
         self.on_changes = on_changes
         self.clock = clock
         self.max_age = max_age
+        self.confirmed = confirmed
+        self.full_every = full_every
         self.monotonic = monotonic
         self.stale: Stale | None = None
         self.checked_at: datetime | None = None
         self._snapshot: Snapshot | None = None
-        self._checked = float("-inf")
+        self._checked = self._read = float("-inf")
         self._lock = threading.Lock()
         self._changes: deque[Change] = deque(maxlen=500)
-        self._own: dict[tuple[str, str], str] = {}
+        self._mark = 0  # the last confirmed write laid over the snapshot
+        self._must_read = False  # confirmed writes were missed: only a read can tell them
+
+    @property
+    def version_is_current(self) -> bool:
+        """Whether the backend's stamp moves as soon as the sheet changes."""
+        return bool(getattr(self.backend, "version_is_current", False))
 
     def snapshot(self) -> Snapshot:
-        """The current snapshot, refreshed first if it is older than ``max_age``."""
+        """The current snapshot with every confirmed write laid over it, checked first if it is
+        older than ``max_age``."""
         if self._snapshot is None or self.monotonic() - self._checked >= self.max_age:
+            self.refresh()
+        if not self._lay_over_confirmed():
             self.refresh()
         assert self._snapshot is not None  # refresh() raised otherwise
         return self._snapshot
@@ -89,14 +109,25 @@ class Sync:
         """The snapshot as it is, however old; read the sheet only if it was never read."""
         return self._snapshot or self.snapshot()
 
-    def refresh(self) -> None:
-        """Check the sheet now; read it if it changed. Keeps the old snapshot if it cannot."""
+    def refresh(self, full: bool = False) -> None:
+        """Check the sheet now; read it if it changed, if the last read is ``full_every`` old
+        and the stamp is not current, or if ``full`` and the stamp is not current. Keeps the old
+        snapshot if it cannot."""
         snapshot = self._snapshot
         if not self._lock.acquire(blocking=snapshot is None):
             return  # another request is refreshing: this one uses the snapshot it has
         try:
+            if snapshot is None:  # the first read holds every write confirmed before it
+                self._mark = self.confirmed.last_confirmed()
+            self._lay_over_confirmed()  # writes confirmed so far are no change made by people
             version = self.backend.version()
-            if snapshot is None or version != snapshot.version:
+            due = full or self.monotonic() - self._read >= self.full_every
+            if (
+                snapshot is None
+                or self._must_read
+                or version != snapshot.version
+                or (due and not self.version_is_current)
+            ):
                 self._take(self.backend.read(), version)
             self._checked, self.checked_at, self.stale = self.monotonic(), self.clock(), None
         except SheetError as error:
@@ -106,17 +137,31 @@ class Sync:
         finally:
             self._lock.release()
 
-    def wrote(self, case_id: str, values: Mapping[str, object]) -> None:
-        """The app itself wrote these cells: not a change by others; check the sheet next time."""
-        for header, value in values.items():
-            self._own[(case_id, header)] = codec.canonical(value)
-        self._checked = float("-inf")
-
     def changes(self, case_id: str | None = None) -> list[Change]:
         """Changes people made in the sheet, newest first (of one case, or all)."""
         return [c for c in reversed(self._changes) if case_id in (None, c.case_id)]
 
+    def _lay_over_confirmed(self) -> bool:
+        """Lay the writes confirmed since the last look over the snapshot; False if some of
+        them were forgotten, so that only a read of the sheet can show them."""
+        if self._snapshot is None or self._must_read:
+            return not self._must_read
+        confirmed = self.confirmed.confirmed_since(self._mark)
+        if confirmed is None:
+            self._must_read = True
+            self._mark = self.confirmed.last_confirmed()
+            return False
+        if confirmed:
+            self._snapshot = _laid_over(self._snapshot, confirmed)
+            self._mark = confirmed[-1].seq
+        return True
+
     def _take(self, table: Table, version: object) -> None:
+        self._read, self._must_read = self.monotonic(), False
+        during = self.confirmed.confirmed_since(self._mark) or []
+        # Written by the app while the read was on its way: the read may or may not hold them.
+        own = {(c.case_id, header) for c in during for header in c.cells}
+        own |= {(case_id, NEW_CASE) for case_id, header in own if header == ID_HEADER}
         rows = {str(v[ID_HEADER]).strip(): tuple(v.items()) for _, v in table.records()}
         old = self._snapshot
         cases = dict(old.cases) if old else {}
@@ -129,7 +174,8 @@ class Sync:
             del cases[case_id]
         now = self.clock()
         if old is not None:
-            found = self._diff(old, cases, changed, now)
+            diff = self._diff(old, cases, changed, now)
+            found = [c for c in diff if (c.case_id, c.field) not in own]
             self._changes.extend(found)
             if found and self.on_changes:
                 self.on_changes(found)
@@ -142,16 +188,23 @@ class Sync:
         for case_id in changed:
             before = old.cases.get(case_id)
             if before is None:
-                if self._own.pop((case_id, ID_HEADER), None) is None:
-                    found.append(Change(case_id, NEW_CASE, None, None, now))
+                found.append(Change(case_id, NEW_CASE, None, None, now))
                 continue
             for column in WATCHED:
                 was, now_value = column.value_of(before), column.value_of(cases[case_id])
                 if codec.canonical(was) == codec.canonical(now_value):
                     continue
-                if self._own.pop((case_id, column.header), None) == codec.canonical(now_value):
-                    continue
                 found.append(Change(case_id, column.header, was, now_value, now))
         for case_id in set(old.cases) - set(cases):
             found.append(Change(case_id, REMOVED_CASE, None, None, now))
         return found
+
+
+def _laid_over(snapshot: Snapshot, confirmed: Iterable[Confirmed]) -> Snapshot:
+    """The snapshot with these confirmed cells written into their cases' rows."""
+    rows, cases = dict(snapshot.rows), dict(snapshot.cases)
+    for write in confirmed:
+        values = {**dict(rows.get(write.case_id, ())), **write.cells}
+        rows[write.case_id] = tuple(values.items())
+        cases[write.case_id] = codec.decode(values)
+    return replace(snapshot, rows=rows, cases=cases)

@@ -13,6 +13,7 @@ class UnavailableBackend:
     def __init__(self, reason: str) -> None:
         self.reason = reason
         self.description = "planilha Google (indisponível: veja a mensagem)"
+        self.version_is_current = False
 
     def read(self) -> Table:
         """Always refuses, with the reason."""

@@ -42,6 +42,8 @@ class _Loaded:
 class WorkbookBackend:
     """Cases in one worksheet of a local .xlsx file, created with its header row on first use."""
 
+    version_is_current = True  # the file's stamp moves with every save
+
     def __init__(self, path: Path, worksheet: str = "Casos", lock_timeout: float = 10.0):
         self.path = Path(path)
         self.worksheet = worksheet

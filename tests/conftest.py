@@ -83,7 +83,8 @@ def users_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def app(request, backend_kind: str, workbook_path: Path, users_file: Path):
+def app_config(request, backend_kind: str, workbook_path: Path, users_file: Path) -> dict:
+    """The test app's settings: its sheet, outbox and users, shared by all its workers."""
     users = workbook_path.with_name("users.sqlite3")
     shutil.copy(users_file, users)
     config = {
@@ -94,11 +95,19 @@ def app(request, backend_kind: str, workbook_path: Path, users_file: Path):
         "RETENCAO_OUTBOX": str(workbook_path.with_name("outbox.sqlite3")),
         "RETENCAO_OUTBOX_INTERVAL": 0,
         "RETENCAO_SYNC_SECONDS": 0,
+        # Every check also reads the whole sheet, as a page does once the last read is old: a
+        # test that needs the snapshot to stay fresh sets sync.max_age and sync.full_every.
+        "RETENCAO_FULL_SYNC_SECONDS": 0,
         "RETENCAO_USERS": str(users),
     }
     if backend_kind == "google":
         config.update(request.getfixturevalue("google_config"))
-    app = create_app(config)
+    return config
+
+
+@pytest.fixture
+def app(app_config: dict, backend_kind: str):
+    app = create_app(app_config)
     if backend_kind == "google":
         with app.app_context():
             prepare(get_book().backend)

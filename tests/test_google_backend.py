@@ -152,7 +152,8 @@ def test_pages_cost_no_call_while_the_snapshot_is_fresh(client, clinic_form, boo
     assert standin.count() == 0
 
 
-def test_an_unchanged_sheet_costs_one_metadata_call_per_refresh(client, clinic_form, standin):
+def test_an_unchanged_sheet_costs_one_metadata_call_per_refresh(book, client, clinic_form, standin):
+    book.sync.full_every = 3600  # the last full read is recent
     created_id(post_new(client, clinic_form))
     client.get("/")
     standin.reset_calls()
@@ -162,17 +163,26 @@ def test_an_unchanged_sheet_costs_one_metadata_call_per_refresh(client, clinic_f
     assert standin.count() == standin.count("drive_get") == 1
 
 
-def test_a_changed_sheet_costs_one_metadata_call_and_one_read(client, clinic_form, standin, sheet):
+def test_a_person_edit_shows_at_the_next_full_read_though_drives_stamp_lags(
+    book, client, clinic_form, standin, sheet
+):
+    now = [1000.0]
+    book.sync.monotonic = lambda: now[0]
+    book.sync.full_every = 120
     case_id = created_id(post_new(client, clinic_form))
     client.get("/")
     sheet.set_cell(case_id, "Cidade", "DOURADOS")
+    now[0] += 119
     standin.reset_calls()
 
-    page = text(client.get(f"/casos/{case_id}").get_data(as_text=True))
+    before = text(client.get(f"/casos/{case_id}").get_data(as_text=True))
+    now[0] += 1
+    after = text(client.get(f"/casos/{case_id}").get_data(as_text=True))
 
-    assert "Cidade DOURADOS" in page
-    assert standin.count("drive_get") == standin.count("values_get") == 1
-    assert standin.count() == 2
+    assert "Cidade DOURADOS" not in before  # Drive's modifiedTime has not moved yet
+    assert "Cidade DOURADOS" in after
+    assert standin.count("drive_get") == 2 and standin.count("values_get") == 1
+    assert standin.count() == 3
 
 
 def test_rate_limited_for_three_calls_the_save_succeeds_after_backoff(

@@ -77,9 +77,9 @@ def index():
 @bp.post("/sincronizar")
 @requires(READER)
 def sync_now():
-    """Check the sheet now instead of waiting for the next refresh."""
+    """Read the sheet now (where its stamp cannot tell) instead of waiting for the next check."""
     book = get_book()
-    book.sync.refresh()
+    book.sync.refresh(full=True)
     if book.stale:
         flash(f"A planilha não pôde ser lida: {book.stale.reason}", "error")
     else:

@@ -1,5 +1,6 @@
 """The retention case: one filled-in "Formulário - Processo de Retenção"."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -10,6 +11,18 @@ from retention.choices import STATUS_OPEN
 
 CONTACT_SLOTS = 8
 SIGN_OFF_FIELDS = ("supervisor_signature", "signed_on")
+_CASE_ID = re.compile(r"RET-(\d{4})-(\d+)")
+
+
+def case_id_for(year: int, number: int) -> str:
+    """The case ID of the ``number``-th case of ``year``: ``RET-2025-0001``."""
+    return f"RET-{year}-{number:04d}"
+
+
+def case_number(case_id: str, year: int) -> int | None:
+    """The number of a case ID of ``year`` (``RET-2025-0012`` -> 12), None for other IDs."""
+    match = _CASE_ID.fullmatch(case_id)
+    return int(match.group(2)) if match and int(match.group(1)) == year else None
 
 
 @dataclass(frozen=True)

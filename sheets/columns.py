@@ -170,5 +170,6 @@ COLUMNS: tuple[Column, ...] = (
 
 HEADERS: tuple[str, ...] = tuple(col.header for col in COLUMNS)
 BY_HEADER: dict[str, Column] = {col.header: col for col in COLUMNS}
+FORM_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.owner is Owner.FORM)
 
 assert len(BY_HEADER) == len(COLUMNS), "column headers must be unique"

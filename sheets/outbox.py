@@ -20,6 +20,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from retention.case import case_id_for
 from sheets.local_db import LocalDatabase
 
 ADD, EDIT = "add", "edit"
@@ -89,7 +90,7 @@ class Outbox(LocalDatabase):
                 " ON CONFLICT(year) DO UPDATE SET last = excluded.last",
                 (year, number),
             )
-        return f"RET-{year}-{number:04d}"
+        return case_id_for(year, number)
 
     def put(
         self,

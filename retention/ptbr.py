@@ -175,6 +175,14 @@ def format_days(days: int | None) -> str:
     return "" if days is None else f"{days} dia(s)"
 
 
+def format_duration(seconds: float) -> str:
+    """A wait in seconds as people say it: ``45 s``, ``2 min``, ``1 min 30 s``."""
+    minutes, rest = divmod(round(seconds), 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
 def format_value(value: object) -> str:
     """Any field's value as the team reads it; empty values as ``(vazio)``."""
     if value is None or value == "" or value == frozenset():

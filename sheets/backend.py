@@ -3,30 +3,37 @@
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from sheets.edit_log import Probe
 from sheets.table import Table, Write
 
 Plan = Callable[[Table], Write | None]
 
 
 class Backend(Protocol):
-    """A sheet of cases: read it whole, or write to it from a fresh read."""
+    """A sheet of cases: check it cheaply, read it whole or in part, write to it."""
 
     description: str
-    version_is_current: bool  # False: ``version`` may lag behind changes (Drive's stamp)
 
     def read(self) -> Table:
         """The whole table; may come from a cache that is known to be current."""
         ...
 
-    def version(self) -> object:
-        """A token that changes whenever the sheet changes, as cheap as the backend allows."""
+    def probe(self, since: object) -> Probe:
+        """The cheapest check of whether the sheet changed since the version ``since``."""
         ...
 
-    def write(self, plan: Plan) -> None:
-        """Read the table afresh, ask ``plan`` what to write, and write it.
+    def read_rows(self, numbers: Sequence[int]) -> Table:
+        """The header row and the rows with these sheet row numbers (blank rows included)."""
+        ...
 
-        Rows are re-found and columns re-mapped by header on that fresh read. Headers the
-        write names but the sheet lacks are added after the last column.
+    def write(self, plan: Plan, case_id: str | None = None) -> Write | None:
+        """Read what the write needs afresh, ask ``plan`` what to write, write it; what was
+        written (None: nothing).
+
+        ``case_id`` names the one case an update is for; without it ``plan`` gets every case
+        ID (to append rows). Rows are re-found by ID and columns re-mapped by header on that
+        fresh read. Headers the write names but the sheet lacks are added after the last
+        column (workbook) or reported (Google).
         """
         ...
 

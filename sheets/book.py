@@ -2,28 +2,27 @@
 
 import hashlib
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from retention.case import Case
+from retention.case import Case, case_number
 from sheets import codec
 from sheets.backend import Backend, Plan
-from sheets.columns import BY_HEADER, COLUMNS, ID_HEADER, Column, Owner
+from sheets.columns import BY_HEADER, COLUMNS, FORM_COLUMNS, ID_HEADER, Column, Owner
 from sheets.errors import CaseNotFound, Conflict, EditConflict, SheetError
 from sheets.history import CREATED, FROM_SHEET, HEADERS, Event, History, shown
 from sheets.outbox import ADD, EDIT, FAILED, Entry, Outbox
 from sheets.sync import Change, Stale, Sync
-from sheets.table import Append, Table, Update
+from sheets.table import Append, Table, Update, Write
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Fingerprint = dict[str, str]
-FORM_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.owner is Owner.FORM)
 STAMP_COLUMNS: tuple[Column, ...] = tuple(
     c for c in COLUMNS if c.field in ("updated_at", "updated_by")
 )
+STAMP_HEADERS = frozenset(c.header for c in STAMP_COLUMNS)
 APPEND_BATCH = 500  # rows per values.append: far below request-size limits
 BUSY = "Outra gravação está enviando a fila para a planilha; este envio fica para a próxima vez."
 
@@ -66,8 +65,6 @@ class CaseBook:
         self.sync = Sync(
             backend, clock, sync_seconds, outbox, full_sync_seconds, on_changes=self._noticed
         )
-        self._events: dict[int, list[Event]] = {}
-        self._cells: dict[int, dict[str, object]] = {}
 
     @property
     def stale(self) -> Stale | None:
@@ -182,8 +179,9 @@ class CaseBook:
             entries = self.outbox.entries()
             while entries:
                 batch, entries = _next_batch(entries)
+                target = None if batch[0].kind == ADD else batch[0].case_id
                 try:
-                    self.backend.write(self._plan(batch, written))
+                    write = self.backend.write(_plan(batch), target)
                 except (EditConflict, CaseNotFound) as error:
                     [entry] = batch  # only an edit meets these, and edits go one by one
                     if entry.seq == own:
@@ -200,70 +198,75 @@ class CaseBook:
                     for entry in batch:
                         self.outbox.fail(entry.seq, f"erro inesperado ao gravar ({error!r})")
                     continue
-                for entry in batch:
-                    self.history.record(self._events.pop(entry.seq, []))
-                    cells = entry.values if entry.kind == ADD else self._cells.pop(entry.seq, {})
-                    self.outbox.confirm(entry.seq, entry.case_id, cells)
+                self._confirm(batch, write, written)
         return None
 
-    def _plan(self, batch: list[Entry], written: dict[int, Case]) -> Plan:
-        if batch[0].kind == ADD:
-
-            def append(table: Table) -> Append | None:
-                # A case already in the sheet was sent before, though its answer was lost.
-                present = {str(values[ID_HEADER]).strip() for _row, values in table.records()}
-                new = [entry for entry in batch if entry.case_id not in present]
-                for entry in batch:
-                    self._events.pop(entry.seq, None)
-                for entry in new:
-                    self._events[entry.seq] = [
-                        Event(entry.queued_at, entry.author, entry.case_id, CREATED)
-                    ]
-                return Append(tuple(entry.values for entry in new)) if new else None
-
-            return append
-        [entry] = batch
-
-        def plan(table: Table) -> Update | None:
-            self._events.pop(entry.seq, None)
-            self._cells.pop(entry.seq, None)
-            found = table.find(entry.case_id)
-            if found is None:
-                raise CaseNotFound(entry.case_id)
-            row, values = found
-            changes = _changes(codec.decode(values), codec.decode(entry.values), entry.base)
-            if not changes:
-                return None
-            merged = codec.decode({**values, **changes})
-            changes.update(_derived_changes(values, merged))
-            self._events[entry.seq] = [
-                Event(
-                    entry.queued_at,
-                    entry.author,
-                    entry.case_id,
-                    header,
-                    shown(codec.parse_cell(BY_HEADER[header], values.get(header))),
-                    shown(codec.parse_cell(BY_HEADER[header], value)),
-                )
-                for header, value in changes.items()
-            ]
-            merged = replace(merged, updated_at=entry.queued_at, updated_by=entry.author)
-            changes.update(
-                {c.header: codec.encode_value(c, c.value_of(merged)) for c in STAMP_COLUMNS}
-            )
-            written[entry.seq] = merged
-            self._cells[entry.seq] = changes
-            return Update(row, changes)
-
-        return plan
+    def _confirm(self, batch: list[Entry], write: Write | None, written: dict[int, Case]) -> None:
+        """The sheet took ``write`` for ``batch``: record its history, confirm its cells."""
+        if isinstance(write, Update):
+            [entry] = batch
+            self.history.record(_edit_events(entry, write))
+            written[entry.seq] = codec.decode({**write.before, **write.values})
+            self.outbox.confirm(entry.seq, entry.case_id, write.values)
+            return
+        sent = {str(values[ID_HEADER]) for values in write.rows} if write else set()
+        for entry in batch:
+            if entry.case_id in sent:
+                self.history.record([Event(entry.queued_at, entry.author, entry.case_id, CREATED)])
+            self.outbox.confirm(entry.seq, entry.case_id, entry.values if entry.kind == ADD else {})
 
     def _highest_in_sheet(self, year: int) -> int:
         try:
             case_ids = self.sync.latest().cases.keys()  # a floor: the outbox keeps IDs unique
         except SheetError:
             return 0  # the outbox's own counter still keeps IDs unique
-        pattern = re.compile(rf"RET-{year}-(\d+)")
-        return max((int(m.group(1)) for m in map(pattern.fullmatch, case_ids) if m), default=0)
+        return max(filter(None, (case_number(case_id, year) for case_id in case_ids)), default=0)
+
+
+def _plan(batch: list[Entry]) -> Plan:
+    """What to write for ``batch``, decided on a fresh read of the sheet (no side effects)."""
+    if batch[0].kind == ADD:
+
+        def append(table: Table) -> Append | None:
+            # A case already in the sheet was sent before, though its answer was lost.
+            present = {str(values[ID_HEADER]).strip() for _row, values in table.records()}
+            new = [entry.values for entry in batch if entry.case_id not in present]
+            return Append(tuple(new)) if new else None
+
+        return append
+    [entry] = batch
+
+    def update(table: Table) -> Update | None:
+        found = table.find(entry.case_id)
+        if found is None:
+            raise CaseNotFound(entry.case_id)
+        row, values = found
+        changes = _changes(codec.decode(values), codec.decode(entry.values), entry.base)
+        if not changes:
+            return None
+        merged = codec.decode({**values, **changes})
+        changes.update(_derived_changes(values, merged))
+        merged = replace(merged, updated_at=entry.queued_at, updated_by=entry.author)
+        changes.update({c.header: codec.encode_value(c, c.value_of(merged)) for c in STAMP_COLUMNS})
+        return Update(row, changes, values)
+
+    return update
+
+
+def _edit_events(entry: Entry, write: Update) -> list[Event]:
+    """One history event per field the edit changed (its stamps aside), old and new value."""
+    return [
+        Event(
+            entry.queued_at,
+            entry.author,
+            entry.case_id,
+            header,
+            shown(codec.parse_cell(BY_HEADER[header], write.before.get(header))),
+            shown(codec.parse_cell(BY_HEADER[header], value)),
+        )
+        for header, value in write.values.items()
+        if header not in STAMP_HEADERS
+    ]
 
 
 def _next_batch(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:

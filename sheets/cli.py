@@ -6,6 +6,14 @@ from flask.cli import AppGroup
 
 from sheets.errors import SheetError
 
+INSTALL_STEPS = """Como instalar (uma vez, por quem edita a planilha):
+  1. Abra a planilha no Google Planilhas e vá em Extensões → Apps Script.
+  2. Apague o que houver no arquivo Code.gs e cole o script abaixo (saída padrão deste comando).
+  3. Clique em Salvar (ícone de disquete). Não é preciso autorizar nada nem criar acionador.
+  4. Feche a aba do Apps Script e recarregue a planilha: o rodapé do app deixa de dizer
+     "detecção mais lenta" na próxima verificação.
+"""
+
 sheet_cli = AppGroup("sheet", help="A planilha dos casos: preparar e enviar a fila.")
 
 
@@ -31,6 +39,19 @@ def init_command() -> None:
         click.echo(f'Aba "{backend.worksheet}" criada.')
     click.echo(f"Colunas adicionadas: {len(done.added_headers)}.")
     click.echo(f"Pronto: {backend.description}.")
+    click.echo(
+        "Para o app ver em segundos o que as pessoas editam na planilha, instale o script:"
+        " flask --app app sheet script (passo a passo no README, “Detecção de edições”)."
+    )
+
+
+@sheet_cli.command("script")
+def script_command() -> None:
+    """Mostra o Apps Script que avisa o app das edições feitas na planilha."""
+    from sheets.edit_log import script_source
+
+    click.echo(INSTALL_STEPS, err=True)
+    click.echo(script_source(current_app.config["RETENCAO_WORKSHEET"]), nl=False)
 
 
 @sheet_cli.command("flush")

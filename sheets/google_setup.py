@@ -1,6 +1,7 @@
 """``flask sheet init`` for Google: prepare the tab from the column list in one batchUpdate.
 
-Creates the cases tab (and the history tab) if missing, writes the headers it lacks after its
+Creates the cases tab (and the history tab, and the hidden ``_retencao`` tab where the sheet's
+Apps Script logs people's edits) if missing, writes the headers it lacks after its
 last column, freezes and protects the header row (warning only, so supervisors can still
 edit), and sets dropdowns, checkboxes and number formats on the app's columns wherever they
 are. Running it again adds only what is missing; it never moves or deletes a column or a row.
@@ -10,6 +11,7 @@ import random
 from dataclasses import dataclass
 
 from sheets.columns import COLUMNS, Column, Kind
+from sheets.edit_log import FIRST_SLOT, HEAD_ROWS, LOG_TAB, RING
 from sheets.google import GoogleSheetBackend, log_tab_requests
 from sheets.history import HEADERS as HISTORY_HEADERS
 
@@ -70,6 +72,8 @@ def prepare(backend: GoogleSheetBackend, history_tab: str = "Histórico") -> Pre
         requests.extend(_column_rules(sheet_id, positions[column.header], column))
     if history_tab not in titles:
         requests.extend(log_tab_requests(history_tab, HISTORY_HEADERS))
+    if LOG_TAB not in titles:
+        requests.extend(_edit_log_tab())
     backend.retrying(lambda: http.batch_update(key, {"requests": requests}))
     return Prepared(sheet is None, tuple(c.header for c in missing))
 
@@ -79,6 +83,29 @@ def _add_tab(sheet_id: int, title: str) -> dict:
     return {
         "addSheet": {"properties": {"sheetId": sheet_id, "title": title, "gridProperties": grid}}
     }
+
+
+def _edit_log_tab() -> list[dict]:
+    """The hidden tab the sheet's Apps Script logs people's edits in, revision 0."""
+    sheet_id = random.randint(1, 2**31 - 1)
+    grid = {"rowCount": FIRST_SLOT + RING - 1, "columnCount": len(HEAD_ROWS[-1])}
+    properties = {"sheetId": sheet_id, "title": LOG_TAB, "hidden": True, "gridProperties": grid}
+    rows = [{"values": [_entered(value) for value in row]} for row in HEAD_ROWS]
+    return [
+        {"addSheet": {"properties": properties}},
+        {
+            "updateCells": {
+                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                "rows": rows,
+                "fields": "userEnteredValue",
+            }
+        },
+    ]
+
+
+def _entered(value: object) -> dict:
+    kind = "numberValue" if isinstance(value, int) else "stringValue"
+    return {"userEnteredValue": {kind: value}}
 
 
 def _append_columns(sheet_id: int, count: int) -> dict:

@@ -1,10 +1,13 @@
 """One snapshot of the case sheet per process, shared by every request, and what changed in it.
 
-The snapshot is checked at most every ``max_age`` seconds. A check first asks the backend's
-cheapest question (the file's stamp, Drive's ``modifiedTime``) and reads the whole table only if
-the sheet changed. Drive's ``modifiedTime`` lags by minutes on Google, so where the backend's
-stamp is not current the table is also read whenever the last read is ``full_every`` seconds
-old, and always on "Sincronizar agora". Comparing the old and new snapshots tells what people
+The snapshot is checked at most every ``max_age`` seconds with the backend's cheapest question
+(``Backend.probe``): the local file's stamp, or on Google the edit log that the sheet's Apps
+Script keeps (Drive's ``modifiedTime`` lags by minutes and is not used). When the log names the
+rows people edited, only those rows are read, and each must still hold the case it held when
+it was edited; otherwise, and whenever the check cannot tell what changed, the whole table is
+read. Where a check can miss changes (the script sees no sorts or deleted rows, and may not be
+installed), the whole table is also read whenever the last read is ``full_every`` seconds old,
+and always on "Sincronizar agora". Comparing the old and new snapshots tells what people
 changed in the sheet by hand.
 
 The app's own writes do not wait for a read: every write the sheet confirmed (by any worker
@@ -22,12 +25,12 @@ from datetime import datetime
 from retention.case import Case
 from sheets import codec
 from sheets.backend import Backend
-from sheets.columns import COLUMNS, ID_HEADER, Owner
+from sheets.columns import FORM_COLUMNS, ID_HEADER
+from sheets.edit_log import Probe
 from sheets.errors import SheetError
 from sheets.outbox import Confirmed, Outbox
 from sheets.table import Table
 
-WATCHED = tuple(c for c in COLUMNS if c.owner is Owner.FORM)
 NEW_CASE, REMOVED_CASE = "(caso novo na planilha)", "(linha removida da planilha)"
 
 
@@ -52,9 +55,9 @@ class Stale:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The table as read at ``read_at``, decoded once."""
+    """The cases as read at ``read_at`` (each row by header, and decoded once)."""
 
-    table: Table
+    headers: tuple[object, ...]
     version: object
     read_at: datetime
     rows: Mapping[str, tuple]
@@ -83,17 +86,13 @@ class Sync:
         self.monotonic = monotonic
         self.stale: Stale | None = None
         self.checked_at: datetime | None = None
+        self.watched: bool | None = None  # people's edits show at the next check (None: unknown)
         self._snapshot: Snapshot | None = None
         self._checked = self._read = float("-inf")
         self._lock = threading.Lock()
         self._changes: deque[Change] = deque(maxlen=500)
         self._mark = 0  # the last confirmed write laid over the snapshot
         self._must_read = False  # confirmed writes were missed: only a read can tell them
-
-    @property
-    def version_is_current(self) -> bool:
-        """Whether the backend's stamp moves as soon as the sheet changes."""
-        return bool(getattr(self.backend, "version_is_current", False))
 
     def snapshot(self) -> Snapshot:
         """The current snapshot with every confirmed write laid over it, checked first if it is
@@ -110,9 +109,9 @@ class Sync:
         return self._snapshot or self.snapshot()
 
     def refresh(self, full: bool = False) -> None:
-        """Check the sheet now; read it if it changed, if the last read is ``full_every`` old
-        and the stamp is not current, or if ``full`` and the stamp is not current. Keeps the old
-        snapshot if it cannot."""
+        """Check the sheet now and read what changed; read it whole if the check cannot tell,
+        or if it can miss changes and ``full`` or the last full read is ``full_every`` old.
+        Keeps the old snapshot if it cannot."""
         snapshot = self._snapshot
         if not self._lock.acquire(blocking=snapshot is None):
             return  # another request is refreshing: this one uses the snapshot it has
@@ -120,15 +119,13 @@ class Sync:
             if snapshot is None:  # the first read holds every write confirmed before it
                 self._mark = self.confirmed.last_confirmed()
             self._lay_over_confirmed()  # writes confirmed so far are no change made by people
-            version = self.backend.version()
+            probe = self.backend.probe(snapshot.version if snapshot else None)
+            self.watched = probe.watched
             due = full or self.monotonic() - self._read >= self.full_every
-            if (
-                snapshot is None
-                or self._must_read
-                or version != snapshot.version
-                or (due and not self.version_is_current)
-            ):
-                self._take(self.backend.read(), version)
+            if snapshot is None or self._must_read or (due and not probe.complete):
+                self._read_all(probe.version)
+            elif probe.version != snapshot.version:
+                self._read_edited(snapshot, probe)
             self._checked, self.checked_at, self.stale = self.monotonic(), self.clock(), None
         except SheetError as error:
             if snapshot is None:
@@ -156,17 +153,41 @@ class Sync:
             self._mark = confirmed[-1].seq
         return True
 
-    def _take(self, table: Table, version: object) -> None:
+    def _read_all(self, version: object) -> None:
+        table = self.backend.read()
         self._read, self._must_read = self.monotonic(), False
+        self._take(table.headers, _rows_of(table), version, whole=True)
+
+    def _read_edited(self, snapshot: Snapshot, probe: Probe) -> None:
+        """Read only the rows the log names; the whole table if any of them moved since."""
+        if probe.edits is None:
+            return self._read_all(probe.version)
+        numbers = [n for edit in probe.edits for n in range(edit.first, edit.last + 1)]
+        table = self.backend.read_rows(numbers)
+        held = dict(zip(table.numbers or (), table.rows, strict=True))
+        id_index = table.index(ID_HEADER)
+        if table.headers != snapshot.headers or id_index is None:
+            return self._read_all(probe.version)
+        for edit in probe.edits:
+            for number, case_id in zip(range(edit.first, edit.last + 1), edit.ids, strict=True):
+                row = held.get(number, ())
+                if str(row[id_index] if id_index < len(row) else "").strip() != case_id.strip():
+                    return self._read_all(probe.version)  # rows moved since the edit
+        self._take(table.headers, _rows_of(table), probe.version, whole=False)
+
+    def _take(
+        self, headers: tuple[object, ...], read: Mapping[str, tuple], version: object, whole: bool
+    ) -> None:
+        """Make ``read`` (every case if ``whole``, else some) the snapshot's rows."""
         during = self.confirmed.confirmed_since(self._mark) or []
         # Written by the app while the read was on its way: the read may or may not hold them.
         own = {(c.case_id, header) for c in during for header in c.cells}
         own |= {(case_id, NEW_CASE) for case_id, header in own if header == ID_HEADER}
-        rows = {str(v[ID_HEADER]).strip(): tuple(v.items()) for _, v in table.records()}
         old = self._snapshot
+        rows = dict(read) if whole or old is None else {**old.rows, **read}
         cases = dict(old.cases) if old else {}
         changed = [
-            case_id for case_id, row in rows.items() if not old or old.rows.get(case_id) != row
+            case_id for case_id, row in read.items() if not old or old.rows.get(case_id) != row
         ]
         for case_id in changed:
             cases[case_id] = codec.decode(dict(rows[case_id]))
@@ -179,7 +200,7 @@ class Sync:
             self._changes.extend(found)
             if found and self.on_changes:
                 self.on_changes(found)
-        self._snapshot = Snapshot(table, version, now, rows, cases)
+        self._snapshot = Snapshot(headers, version, now, rows, cases)
 
     def _diff(
         self, old: Snapshot, cases: Mapping[str, Case], changed: Iterable[str], now: datetime
@@ -190,7 +211,7 @@ class Sync:
             if before is None:
                 found.append(Change(case_id, NEW_CASE, None, None, now))
                 continue
-            for column in WATCHED:
+            for column in FORM_COLUMNS:
                 was, now_value = column.value_of(before), column.value_of(cases[case_id])
                 if codec.canonical(was) == codec.canonical(now_value):
                     continue
@@ -198,6 +219,11 @@ class Sync:
         for case_id in set(old.cases) - set(cases):
             found.append(Change(case_id, REMOVED_CASE, None, None, now))
         return found
+
+
+def _rows_of(table: Table) -> dict[str, tuple]:
+    """Each case's row as ``(header, value)`` pairs, by case ID."""
+    return {str(v[ID_HEADER]).strip(): tuple(v.items()) for _, v in table.records()}
 
 
 def _laid_over(snapshot: Snapshot, confirmed: Iterable[Confirmed]) -> Snapshot:

@@ -1,7 +1,7 @@
 """A snapshot of the case sheet and the writes a backend applies to it."""
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sheets.columns import ID_HEADER
 
@@ -10,10 +10,15 @@ FIRST_DATA_ROW = 2
 
 @dataclass(frozen=True)
 class Table:
-    """The header row and the data rows, as read in one go; rows are found by case ID."""
+    """The header row and data rows as read; rows are found by case ID.
 
-    headers: tuple[str, ...]
+    ``numbers`` gives each row's sheet row number when only some rows were read; by default the
+    rows are the whole sheet, consecutive from the first data row.
+    """
+
+    headers: tuple[object, ...]
     rows: tuple[tuple[object, ...], ...]
+    numbers: tuple[int, ...] | None = None
 
     def index(self, header: str) -> int | None:
         """The 0-based position of ``header`` (first match), or None."""
@@ -30,10 +35,11 @@ class Table:
         positions = {
             h.strip(): i for i, h in reversed(list(enumerate(self.headers))) if isinstance(h, str)
         }
-        for offset, row in enumerate(self.rows):
+        numbers = self.numbers or range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(self.rows))
+        for number, row in zip(numbers, self.rows, strict=True):
             if id_index < len(row) and str(row[id_index] or "").strip():
                 values = {h: row[i] if i < len(row) else None for h, i in positions.items()}
-                yield FIRST_DATA_ROW + offset, values
+                yield number, values
 
     def find(self, case_id: str) -> tuple[int, dict[str, object]] | None:
         """The sheet row number and values of ``case_id``, or None."""
@@ -57,10 +63,11 @@ class Append:
 
 @dataclass(frozen=True)
 class Update:
-    """Overwrite only these cells of one row."""
+    """Overwrite only these cells of one row; ``before`` is the row as read for the write."""
 
     row: int
     values: Mapping[str, object]
+    before: Mapping[str, object] = field(default_factory=dict)
 
 
 Write = Append | Update

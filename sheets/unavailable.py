@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 
 from sheets.backend import Plan
+from sheets.edit_log import Probe
 from sheets.errors import SheetUnavailable
-from sheets.table import Table
+from sheets.table import Table, Write
 
 
 class UnavailableBackend:
@@ -13,17 +14,20 @@ class UnavailableBackend:
     def __init__(self, reason: str) -> None:
         self.reason = reason
         self.description = "planilha Google (indisponível: veja a mensagem)"
-        self.version_is_current = False
 
     def read(self) -> Table:
         """Always refuses, with the reason."""
         raise SheetUnavailable(self.reason)
 
-    def version(self) -> object:
+    def probe(self, since: object) -> Probe:
         """Always refuses, with the reason."""
         raise SheetUnavailable(self.reason)
 
-    def write(self, plan: Plan) -> None:
+    def read_rows(self, numbers: Sequence[int]) -> Table:
+        """Always refuses, with the reason."""
+        raise SheetUnavailable(self.reason)
+
+    def write(self, plan: Plan, case_id: str | None = None) -> Write | None:
         """Always refuses, with the reason."""
         raise SheetUnavailable(self.reason)
 

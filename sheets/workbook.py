@@ -25,8 +25,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets.backend import Plan
 from sheets.columns import BY_HEADER, COLUMNS, HEADERS, Column, Kind
+from sheets.edit_log import Probe
 from sheets.errors import SheetUnavailable, SheetUnreadable
-from sheets.table import Append, Table
+from sheets.table import FIRST_DATA_ROW, Append, Table, Write
 
 Stamp = tuple[int, int, int]
 _LIST_FORMULA_LIMIT = 255  # Excel's cap on an inline list validation
@@ -41,8 +42,6 @@ class _Loaded:
 
 class WorkbookBackend:
     """Cases in one worksheet of a local .xlsx file, created with its header row on first use."""
-
-    version_is_current = True  # the file's stamp moves with every save
 
     def __init__(self, path: Path, worksheet: str = "Casos", lock_timeout: float = 10.0):
         self.path = Path(path)
@@ -62,19 +61,26 @@ class WorkbookBackend:
                 loaded.table = _table_of(self._sheet(loaded.workbook))
             return loaded.table
 
-    def version(self) -> object:
-        """The file's modification stamp (None before the file exists)."""
-        return self._stamp() if self.path.exists() else None
+    def probe(self, since: object) -> Probe:
+        """The file's modification stamp (None before the file exists): exact, and free."""
+        return Probe(self._stamp() if self.path.exists() else None, watched=True, complete=True)
 
-    def write(self, plan: Plan) -> None:
-        """Apply ``plan`` to a fresh read of the file, under the lock, and save atomically."""
+    def read_rows(self, numbers: Sequence[int]) -> Table:
+        """The header row and these rows, from the whole table."""
+        table = self.read()
+        rows = tuple(table.rows[n - FIRST_DATA_ROW] if n < table.next_row else () for n in numbers)
+        return Table(table.headers, rows, tuple(numbers))
+
+    def write(self, plan: Plan, case_id: str | None = None) -> Write | None:
+        """Apply ``plan`` to a fresh read of the file, under the lock, and save atomically;
+        what was written. The whole table is at hand, so ``case_id`` needs no special read."""
         with self._opened() as loaded:
             sheet = self._sheet(loaded.workbook)
             if loaded.table is None:
                 loaded.table = _table_of(sheet)
             operation = plan(loaded.table)
             if operation is None:
-                return
+                return None
             try:
                 if isinstance(operation, Append):
                     first = loaded.table.next_row
@@ -91,6 +97,7 @@ class WorkbookBackend:
             except BaseException:
                 self._loaded = None  # the cached workbook holds a half-applied write
                 raise
+            return operation
 
     def append_log(
         self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]

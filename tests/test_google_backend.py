@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import replace
+from urllib.parse import unquote
 
 import pytest
 from gspread.utils import rowcol_to_a1
@@ -131,12 +132,12 @@ def test_saving_a_new_case_and_an_edit_take_two_sheets_calls_each(client, book, 
     client.get("/")
     standin.reset_calls()
     saved = book.add(full_case(case_id=""), "Ana")
-    assert standin.count() == standin.count("values_get", "values_append") == 2
+    assert standin.count() == standin.count("values_batch_get", "values_append") == 2
 
     standin.reset_calls()
     edited = replace(saved.case, city="Dourados")
     book.update(saved.case.case_id, edited, fingerprint(saved.case), "Bia")
-    assert standin.count() == standin.count("values_get", "values_batch_update") == 2
+    assert standin.count() == standin.count("values_batch_get", "values_batch_update") == 2
     assert book.get(saved.case.case_id).city == "Dourados"
 
 
@@ -152,7 +153,9 @@ def test_pages_cost_no_call_while_the_snapshot_is_fresh(client, clinic_form, boo
     assert standin.count() == 0
 
 
-def test_an_unchanged_sheet_costs_one_metadata_call_per_refresh(book, client, clinic_form, standin):
+def test_an_unchanged_sheet_costs_one_read_of_the_edit_log_per_check(
+    book, client, clinic_form, standin
+):
     book.sync.full_every = 3600  # the last full read is recent
     created_id(post_new(client, clinic_form))
     client.get("/")
@@ -160,10 +163,12 @@ def test_an_unchanged_sheet_costs_one_metadata_call_per_refresh(book, client, cl
 
     client.get("/")
 
-    assert standin.count() == standin.count("drive_get") == 1
+    assert standin.count() == standin.count("values_get") == 1
+    [call] = standin.calls
+    assert "_retencao" in unquote(call.path)
 
 
-def test_a_person_edit_shows_at_the_next_full_read_though_drives_stamp_lags(
+def test_without_the_script_a_person_edit_shows_at_the_next_full_read(
     book, client, clinic_form, standin, sheet
 ):
     now = [1000.0]
@@ -179,10 +184,10 @@ def test_a_person_edit_shows_at_the_next_full_read_though_drives_stamp_lags(
     now[0] += 1
     after = text(client.get(f"/casos/{case_id}").get_data(as_text=True))
 
-    assert "Cidade DOURADOS" not in before  # Drive's modifiedTime has not moved yet
+    assert "Cidade DOURADOS" not in before  # no script installed: nothing logs the edit
     assert "Cidade DOURADOS" in after
-    assert standin.count("drive_get") == 2 and standin.count("values_get") == 1
-    assert standin.count() == 3
+    assert "Detecção mais lenta" in before and "em até 2 min" in before
+    assert standin.count() == standin.count("values_get") == 3  # 2 log checks, 1 full read
 
 
 def test_rate_limited_for_three_calls_the_save_succeeds_after_backoff(

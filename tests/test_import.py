@@ -434,4 +434,4 @@ def test_an_import_is_one_append_to_google(client, book, standin, sheet):
 
     assert len(sheet.rows()) == 40
     assert standin.count("values_append") == 1
-    assert standin.count() == standin.count("values_get", "values_append") == 2
+    assert standin.count() == standin.count("values_batch_get", "values_append") == 2

@@ -14,6 +14,7 @@ FILTERS = {
     "decimal": ptbr.format_decimal_input,
     "dinheiro": ptbr.format_money,
     "dias": ptbr.format_days,
+    "duracao": ptbr.format_duration,
     "valor": ptbr.format_value,
     "cpf": documents.format_cpf,
     "cpf_mascarado": documents.mask_cpf,
@@ -46,6 +47,8 @@ def init_app(app: Flask) -> None:
             "storage": book.backend.description,
             "stale": book.stale,
             "synced_at": book.sync.checked_at,
+            "edits_unwatched": book.sync.watched is False,
+            "full_sync_every": book.sync.full_every,
         }
 
     @app.errorhandler(CaseNotFound)

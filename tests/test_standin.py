@@ -452,6 +452,18 @@ def test_calls_are_counted_per_kind(standin, book):
     assert standin.calls[1].params == {"valueInputOption": "RAW"}
 
 
+def test_answer_sizes_are_summed_per_kind(standin, book, key):
+    append(book, HEADER, ["1", "Ana", "111"])
+    standin.reset_calls()
+    answer = book.client.request("get", f"https://sheets.googleapis.com/v4/spreadsheets/{key}")
+    rows(book)
+    put(book, "A3", "x")
+    sizes = [call.response_bytes for call in standin.calls]
+    assert sizes[0] == len(answer.content)
+    assert standin.bytes("get_spreadsheet", "values_get") == sizes[0] + sizes[1]
+    assert standin.bytes() == sum(sizes)
+
+
 def test_quota_per_minute_counts_reads_and_writes_apart(standin, book):
     now = [0.0]
     standin.clock = lambda: now[0]

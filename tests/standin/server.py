@@ -4,6 +4,7 @@ Behaviour that is deliberately simpler than Google's is listed in `SIMPLIFICATIO
 """
 
 import base64
+import builtins
 import copy
 import json
 import math
@@ -51,6 +52,9 @@ SIMPLIFICATIONS = """
 - Drive's modifiedTime of a Sheets file lags as on Google (which refreshes it only every few
   minutes): changes are published on a fixed schedule every `drive_lag` seconds of the stand-in's
   clock (default 180); set `drive_lag = 0` for a stamp that moves on every change.
+- Call.response_bytes and bytes() count the JSON body as the stand-in sends it: indented as
+  Google's (prettyPrint), never gzip-compressed (Google compresses when the client accepts gzip,
+  as requests does); whitespace and key order may differ a little from Google's.
 - Access tokens never expire. google-auth's background Regional Access Boundary lookup is not
   served: the adapter cannot be deep-copied, so google-auth skips it.
 """
@@ -213,6 +217,7 @@ class Call:
     params: dict
     body: dict | None
     status: int
+    response_bytes: int  # the length of the JSON body as sent
 
 
 @dataclass(frozen=True)
@@ -1417,6 +1422,13 @@ class SheetsStandIn:
                 return sum(call.kind in kinds for call in self.calls)
             return sum(call.kind != "token" for call in self.calls)
 
+    def bytes(self, *kinds: str) -> int:
+        """The size of the answers to calls of those kinds (all API calls if none named)."""
+        with self._lock:
+            if kinds:
+                return sum(call.response_bytes for call in self.calls if call.kind in kinds)
+            return sum(call.response_bytes for call in self.calls if call.kind != "token")
+
     def reset_calls(self) -> None:
         """Forget the calls answered so far."""
         with self._lock:
@@ -1531,7 +1543,8 @@ class SheetsStandIn:
 
     # -- HTTP
 
-    def wsgi_app(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    # builtins.bytes: in this class, "bytes" is the method above.
+    def wsgi_app(self, environ: dict, start_response: Callable) -> Iterable[builtins.bytes]:
         """Answer one HTTP request as Google's servers would."""
         request = Request(environ)
         try:
@@ -1551,8 +1564,10 @@ class SheetsStandIn:
                     {"error": error.error, "error_description": error.description},
                     400,
                 )
-            self.calls.append(Call(request.method, kind, request.path, {}, form, status))
-        return json_response(payload, status)
+            response = json_response(payload, status)
+            size = len(response.get_data())
+            self.calls.append(Call(request.method, kind, request.path, {}, form, status, size))
+        return response
 
     def _grant(self, form: dict) -> dict:
         if form.get("grant_type") != JWT_GRANT:
@@ -1576,10 +1591,10 @@ class SheetsStandIn:
                 payload, status = error.body(), error.code
             if self._take_loss(kind):
                 request.environ[LOSE_ANSWER] = True
-            self.calls.append(
-                Call(request.method, kind, request.path, _params(request), body, status)
-            )
-        return json_response(payload, status)
+            response = json_response(payload, status)
+            params, size = _params(request), len(response.get_data())
+            self.calls.append(Call(request.method, kind, request.path, params, body, status, size))
+        return response
 
     def _take_loss(self, kind: str) -> bool:
         loss = next((i for i, kinds in enumerate(self._losses) if not kinds or kind in kinds), None)

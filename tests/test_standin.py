@@ -320,6 +320,17 @@ def test_batch_update_sets_formats_validation_and_protection(standin, book, key)
     assert standin.protected_ranges(key, "Casos")[0]["range"] == header
 
 
+def test_a_sheet_can_be_added_hidden_and_shown_again(standin, book, key):
+    properties = {"title": "_oculta", "hidden": True}
+    reply = book.batch_update({"requests": [{"addSheet": {"properties": properties}}]})
+    sheet_id = reply["replies"][0]["addSheet"]["properties"]["sheetId"]
+    assert reply["replies"][0]["addSheet"]["properties"]["hidden"] is True
+    assert standin.hidden(key, "_oculta") and not standin.hidden(key, "Casos")
+    shown = {"properties": {"sheetId": sheet_id, "hidden": False}, "fields": "hidden"}
+    book.batch_update({"requests": [{"updateSheetProperties": shown}]})
+    assert "hidden" not in book.fetch_sheet_metadata()["sheets"][1]["properties"]
+
+
 # ---- what people do in the UI
 
 

@@ -256,6 +256,7 @@ class Sheet:
     cols: int = GRID_COLS
     frozen_rows: int = 0
     frozen_cols: int = 0
+    hidden: bool = False
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     protected: list[dict] = field(default_factory=list)
 
@@ -303,6 +304,8 @@ class Sheet:
             "sheetType": "GRID",
             "gridProperties": grid,
         }
+        if self.hidden:
+            properties["hidden"] = True
         result: dict[str, object] = {"properties": properties}
         if self.protected:
             result["protectedRanges"] = copy.deepcopy(self.protected)
@@ -1040,6 +1043,7 @@ def add_sheet(book: Book, body: dict) -> dict:
         grid.get("columnCount", GRID_COLS),
         grid.get("frozenRowCount", 0),
         grid.get("frozenColumnCount", 0),
+        bool(properties.get("hidden", False)),
     )
     index = properties.get("index", len(book.sheets))
     book.sheets.insert(index, sheet)
@@ -1049,6 +1053,7 @@ def add_sheet(book: Book, body: dict) -> dict:
 _SHEET_FIELDS = (
     "title",
     "index",
+    "hidden",
     "gridProperties.rowCount",
     "gridProperties.columnCount",
     "gridProperties.frozenRowCount",
@@ -1067,6 +1072,8 @@ def update_sheet_properties(book: Book, body: dict) -> dict:
         elif name == "index":
             book.sheets.remove(sheet)
             book.sheets.insert(properties.get("index", 0), sheet)
+        elif name == "hidden":
+            sheet.hidden = bool(properties.get("hidden", False))
         elif name == "gridProperties.frozenRowCount":
             sheet.frozen_rows = grid.get("frozenRowCount", 0)
         elif name == "gridProperties.frozenColumnCount":
@@ -1526,6 +1533,10 @@ class SheetsStandIn:
     def protected_ranges(self, key: str, worksheet: str) -> list[dict]:
         """The worksheet's protected ranges as spreadsheets.get lists them."""
         return copy.deepcopy(self._sheet(key, worksheet).protected)
+
+    def hidden(self, key: str, worksheet: str) -> bool:
+        """Whether the worksheet is hidden."""
+        return self._sheet(key, worksheet).hidden
 
     def frozen_rows(self, key: str, worksheet: str) -> int:
         """How many rows are frozen."""

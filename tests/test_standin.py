@@ -2,6 +2,8 @@
 
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import gspread
 import pytest
@@ -21,6 +23,7 @@ UNFORMATTED = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption":
 RAW = {"valueInputOption": "RAW"}
 USER_ENTERED = {"valueInputOption": "USER_ENTERED"}
 HEADER = ["ID", "Nome", "CPF"]
+DATE_TIME = "%d/%m/%Y %H:%M:%S"
 
 
 @pytest.fixture(scope="module")
@@ -363,6 +366,78 @@ def test_a_person_typing_counts_as_user_entered_and_is_no_api_call(standin, key)
     standin.person_type(key, "Casos", "C5", "01234567890")
     assert standin.cell(key, "Casos", "C5") == 1234567890
     assert standin.calls == []
+
+
+# ---- the Apps Script a supervisor pastes into the spreadsheet (sheets/apps_script.gs)
+
+
+CASES = [["ID do caso", "Dentista"], ["RET-2025-0001", "Ana"], ["RET-2025-0002", "Bia"]]
+
+
+@pytest.fixture
+def cases(book, key) -> str:
+    """The spreadsheet's key, once the app has written two cases to "Casos"."""
+    append(book, *CASES)
+    return key
+
+
+def test_a_persons_edit_runs_the_installed_script(standin, cases):
+    standin.install_script(cases)
+    standin.person_type(cases, "Casos", "B3", "Bianca")
+    log = standin.grid(cases, "_retencao")
+    assert log[:2] == [["Revisão", 1], ["Versão do script", 1]]
+    assert log[3][:4] == [1, 3, 3, "RET-2025-0002"]
+    assert standin.hidden(cases, "_retencao")
+
+
+def test_the_script_logs_when_in_the_spreadsheets_time_zone(standin, book, cases):
+    standin.install_script(cases)
+    standin.person_type(cases, "Casos", "B2", "Ana Maria")
+    logged = datetime.strptime(book.values_get("'_retencao'!E4")["values"][0][0], DATE_TIME)
+    now = datetime.now(ZoneInfo("America/Sao_Paulo")).replace(tzinfo=None)
+    assert abs(logged - now) < timedelta(minutes=1)
+
+
+def test_without_the_script_a_persons_edit_logs_nothing(standin, cases):
+    standin.person_type(cases, "Casos", "B3", "Bianca")
+    standin.person_open(cases)
+    assert standin.titles(cases) == ["Casos"]
+
+
+def test_api_writes_never_run_the_script(standin, book, cases):
+    standin.install_script(cases)
+    put(book, "B3", "Bianca")
+    append(book, ["RET-2025-0003", "Carla"])
+    book.values_clear("'Casos'!B2")
+    assert standin.titles(cases) == ["Casos"]
+
+
+def test_rows_columns_and_sorting_do_not_run_the_script(standin, cases):
+    standin.install_script(cases)
+    standin.person_insert_rows(cases, "Casos", before_row=2)
+    standin.person_delete_rows(cases, "Casos", row=2)
+    standin.person_move_column(cases, "Casos", from_col=2, to_col=1)
+    standin.person_sort(cases, "Casos", by_col=2, descending=True)
+    assert standin.titles(cases) == ["Casos"]
+
+
+def test_the_header_of_a_column_a_person_inserts_asks_for_a_full_reread(standin, cases):
+    standin.install_script(cases)
+    standin.person_insert_column(cases, "Casos", before_col=2, header="UF")
+    assert standin.grid(cases, "_retencao")[3][:4] == [1, 1, 1, "*"]
+
+
+def test_a_paste_and_a_tick_are_one_edit_each(standin, cases):
+    standin.install_script(cases)
+    standin.person_paste(cases, "Casos", "B2", [["Ana Maria", "Sim"], ["Bianca", "Não"]])
+    standin.person_tick(cases, "Casos", "D3", True)
+    log = standin.grid(cases, "_retencao")
+    assert log[0] == ["Revisão", 2]
+    assert [row[:4] for row in log[3:]] == [
+        [1, 2, 3, "RET-2025-0001\nRET-2025-0002"],
+        [2, 3, 3, "RET-2025-0002"],
+    ]
+    assert standin.cell(cases, "Casos", "D3") is True
 
 
 # ---- Drive metadata

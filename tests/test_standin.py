@@ -2,6 +2,8 @@
 
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import gspread
 import pytest
@@ -21,6 +23,7 @@ UNFORMATTED = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption":
 RAW = {"valueInputOption": "RAW"}
 USER_ENTERED = {"valueInputOption": "USER_ENTERED"}
 HEADER = ["ID", "Nome", "CPF"]
+DATE_TIME = "%d/%m/%Y %H:%M:%S"
 
 
 @pytest.fixture(scope="module")
@@ -320,6 +323,17 @@ def test_batch_update_sets_formats_validation_and_protection(standin, book, key)
     assert standin.protected_ranges(key, "Casos")[0]["range"] == header
 
 
+def test_a_sheet_can_be_added_hidden_and_shown_again(standin, book, key):
+    properties = {"title": "_oculta", "hidden": True}
+    reply = book.batch_update({"requests": [{"addSheet": {"properties": properties}}]})
+    sheet_id = reply["replies"][0]["addSheet"]["properties"]["sheetId"]
+    assert reply["replies"][0]["addSheet"]["properties"]["hidden"] is True
+    assert standin.hidden(key, "_oculta") and not standin.hidden(key, "Casos")
+    shown = {"properties": {"sheetId": sheet_id, "hidden": False}, "fields": "hidden"}
+    book.batch_update({"requests": [{"updateSheetProperties": shown}]})
+    assert "hidden" not in book.fetch_sheet_metadata()["sheets"][1]["properties"]
+
+
 # ---- what people do in the UI
 
 
@@ -352,6 +366,78 @@ def test_a_person_typing_counts_as_user_entered_and_is_no_api_call(standin, key)
     standin.person_type(key, "Casos", "C5", "01234567890")
     assert standin.cell(key, "Casos", "C5") == 1234567890
     assert standin.calls == []
+
+
+# ---- the Apps Script a supervisor pastes into the spreadsheet (sheets/apps_script.gs)
+
+
+CASES = [["ID do caso", "Dentista"], ["RET-2025-0001", "Ana"], ["RET-2025-0002", "Bia"]]
+
+
+@pytest.fixture
+def cases(book, key) -> str:
+    """The spreadsheet's key, once the app has written two cases to "Casos"."""
+    append(book, *CASES)
+    return key
+
+
+def test_a_persons_edit_runs_the_installed_script(standin, cases):
+    standin.install_script(cases)
+    standin.person_type(cases, "Casos", "B3", "Bianca")
+    log = standin.grid(cases, "_retencao")
+    assert log[:2] == [["Revisão", 1], ["Versão do script", 1]]
+    assert log[3][:4] == [1, 3, 3, "RET-2025-0002"]
+    assert standin.hidden(cases, "_retencao")
+
+
+def test_the_script_logs_when_in_the_spreadsheets_time_zone(standin, book, cases):
+    standin.install_script(cases)
+    standin.person_type(cases, "Casos", "B2", "Ana Maria")
+    logged = datetime.strptime(book.values_get("'_retencao'!E4")["values"][0][0], DATE_TIME)
+    now = datetime.now(ZoneInfo("America/Sao_Paulo")).replace(tzinfo=None)
+    assert abs(logged - now) < timedelta(minutes=1)
+
+
+def test_without_the_script_a_persons_edit_logs_nothing(standin, cases):
+    standin.person_type(cases, "Casos", "B3", "Bianca")
+    standin.person_open(cases)
+    assert standin.titles(cases) == ["Casos"]
+
+
+def test_api_writes_never_run_the_script(standin, book, cases):
+    standin.install_script(cases)
+    put(book, "B3", "Bianca")
+    append(book, ["RET-2025-0003", "Carla"])
+    book.values_clear("'Casos'!B2")
+    assert standin.titles(cases) == ["Casos"]
+
+
+def test_rows_columns_and_sorting_do_not_run_the_script(standin, cases):
+    standin.install_script(cases)
+    standin.person_insert_rows(cases, "Casos", before_row=2)
+    standin.person_delete_rows(cases, "Casos", row=2)
+    standin.person_move_column(cases, "Casos", from_col=2, to_col=1)
+    standin.person_sort(cases, "Casos", by_col=2, descending=True)
+    assert standin.titles(cases) == ["Casos"]
+
+
+def test_the_header_of_a_column_a_person_inserts_asks_for_a_full_reread(standin, cases):
+    standin.install_script(cases)
+    standin.person_insert_column(cases, "Casos", before_col=2, header="UF")
+    assert standin.grid(cases, "_retencao")[3][:4] == [1, 1, 1, "*"]
+
+
+def test_a_paste_and_a_tick_are_one_edit_each(standin, cases):
+    standin.install_script(cases)
+    standin.person_paste(cases, "Casos", "B2", [["Ana Maria", "Sim"], ["Bianca", "Não"]])
+    standin.person_tick(cases, "Casos", "D3", True)
+    log = standin.grid(cases, "_retencao")
+    assert log[0] == ["Revisão", 2]
+    assert [row[:4] for row in log[3:]] == [
+        [1, 2, 3, "RET-2025-0001\nRET-2025-0002"],
+        [2, 3, 3, "RET-2025-0002"],
+    ]
+    assert standin.cell(cases, "Casos", "D3") is True
 
 
 # ---- Drive metadata
@@ -450,6 +536,18 @@ def test_calls_are_counted_per_kind(standin, book):
     assert standin.count("values_update", "values_append") == 2
     assert standin.count() == 3
     assert standin.calls[1].params == {"valueInputOption": "RAW"}
+
+
+def test_answer_sizes_are_summed_per_kind(standin, book, key):
+    append(book, HEADER, ["1", "Ana", "111"])
+    standin.reset_calls()
+    answer = book.client.request("get", f"https://sheets.googleapis.com/v4/spreadsheets/{key}")
+    rows(book)
+    put(book, "A3", "x")
+    sizes = [call.response_bytes for call in standin.calls]
+    assert sizes[0] == len(answer.content)
+    assert standin.bytes("get_spreadsheet", "values_get") == sizes[0] + sizes[1]
+    assert standin.bytes() == sum(sizes)
 
 
 def test_quota_per_minute_counts_reads_and_writes_apart(standin, book):

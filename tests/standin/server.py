@@ -4,6 +4,7 @@ Behaviour that is deliberately simpler than Google's is listed in `SIMPLIFICATIO
 """
 
 import base64
+import builtins
 import copy
 import json
 import math
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -25,6 +27,9 @@ from werkzeug.wrappers import Request, Response
 
 from tests.standin.adapter import LOSE_ANSWER, WSGIAdapter
 from tests.standin.keys import TOKEN_URI, public_key
+
+if TYPE_CHECKING:
+    from tests.standin.apps_script import AppsScript
 
 SIMPLIFICATIONS = """
 - Formulas are stored, never evaluated: a formula cell's value (formatted or not) is "#N/A".
@@ -51,6 +56,19 @@ SIMPLIFICATIONS = """
 - Drive's modifiedTime of a Sheets file lags as on Google (which refreshes it only every few
   minutes): changes are published on a fixed schedule every `drive_lag` seconds of the stand-in's
   clock (default 180); set `drive_lag = 0` for a stamp that moves on every change.
+- install_script runs a model of sheets/apps_script.gs (tests/standin/apps_script.py) as its
+  simple triggers: person_type, person_paste, person_tick and the header person_insert_column
+  types run onEdit, person_open runs onOpen; API writes and people's row, column and sort
+  changes run nothing (on Google those fire only an installable onChange). The trigger's change
+  is committed right after the person's, under the stand-in's lock taken anew, so another
+  thread's call may see the edit before its log entry (as on Google, where the trigger runs a
+  moment later). The script's document lock is granted at once, or refused while
+  script_lock_refused is set; two triggers never race. Edits of several ranges at once, undo,
+  fill and find-and-replace are not modelled. A date in the ID column is logged as its serial
+  number (the script would log JavaScript's text of the Date).
+- Call.response_bytes and bytes() count the JSON body as the stand-in sends it: indented as
+  Google's (prettyPrint), never gzip-compressed (Google compresses when the client accepts gzip,
+  as requests does); whitespace and key order may differ a little from Google's.
 - Access tokens never expire. google-auth's background Regional Access Boundary lookup is not
   served: the adapter cannot be deep-copied, so google-auth skips it.
 """
@@ -213,6 +231,7 @@ class Call:
     params: dict
     body: dict | None
     status: int
+    response_bytes: int  # the length of the JSON body as sent
 
 
 @dataclass(frozen=True)
@@ -251,6 +270,7 @@ class Sheet:
     cols: int = GRID_COLS
     frozen_rows: int = 0
     frozen_cols: int = 0
+    hidden: bool = False
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     protected: list[dict] = field(default_factory=list)
 
@@ -298,6 +318,8 @@ class Sheet:
             "sheetType": "GRID",
             "gridProperties": grid,
         }
+        if self.hidden:
+            properties["hidden"] = True
         result: dict[str, object] = {"properties": properties}
         if self.protected:
             result["protectedRanges"] = copy.deepcopy(self.protected)
@@ -1035,6 +1057,7 @@ def add_sheet(book: Book, body: dict) -> dict:
         grid.get("columnCount", GRID_COLS),
         grid.get("frozenRowCount", 0),
         grid.get("frozenColumnCount", 0),
+        bool(properties.get("hidden", False)),
     )
     index = properties.get("index", len(book.sheets))
     book.sheets.insert(index, sheet)
@@ -1044,6 +1067,7 @@ def add_sheet(book: Book, body: dict) -> dict:
 _SHEET_FIELDS = (
     "title",
     "index",
+    "hidden",
     "gridProperties.rowCount",
     "gridProperties.columnCount",
     "gridProperties.frozenRowCount",
@@ -1062,6 +1086,8 @@ def update_sheet_properties(book: Book, body: dict) -> dict:
         elif name == "index":
             book.sheets.remove(sheet)
             book.sheets.insert(properties.get("index", 0), sheet)
+        elif name == "hidden":
+            sheet.hidden = bool(properties.get("hidden", False))
         elif name == "gridProperties.frozenRowCount":
             sheet.frozen_rows = grid.get("frozenRowCount", 0)
         elif name == "gridProperties.frozenColumnCount":
@@ -1371,6 +1397,7 @@ class SheetsStandIn:
         self.quota_per_minute: int | None = None
         self.clock: Callable[[], float] = time.monotonic
         self.drive_lag = DRIVE_LAG
+        self.script_lock_refused = False  # the script's LockService.tryLock fails
         self._lock = threading.RLock()
         self._books: dict[str, Book] = {}
         self._keys: dict[str, dict[str, rsa.RSAPublicKey]] = {}
@@ -1379,6 +1406,7 @@ class SheetsStandIn:
         self._down: int | None = None
         self._losses: list[frozenset[str]] = []
         self._quota: dict[tuple[str, bool], tuple[float, int]] = {}
+        self._scripts: dict[str, AppsScript] = {}
 
     # -- set-up
 
@@ -1417,6 +1445,13 @@ class SheetsStandIn:
                 return sum(call.kind in kinds for call in self.calls)
             return sum(call.kind != "token" for call in self.calls)
 
+    def bytes(self, *kinds: str) -> int:
+        """The size of the answers to calls of those kinds (all API calls if none named)."""
+        with self._lock:
+            if kinds:
+                return sum(call.response_bytes for call in self.calls if call.kind in kinds)
+            return sum(call.response_bytes for call in self.calls if call.kind != "token")
+
     def reset_calls(self) -> None:
         """Forget the calls answered so far."""
         with self._lock:
@@ -1446,13 +1481,15 @@ class SheetsStandIn:
 
     def person_type(self, key: str, worksheet: str, cell: str, text: str) -> None:
         """Type `text` into a cell, as USER_ENTERED."""
-        r, c = _cell_index(cell)
+        self._person_enters(key, worksheet, cell, [[text]])
 
-        def change(sheet: Sheet) -> None:
-            check_grid(sheet, r, r + 1, c, c + 1, quoted=True)
-            sheet.put(r, c, enter(sheet.cell(r, c), text, "USER_ENTERED"))
+    def person_paste(self, key: str, worksheet: str, top_left: str, rows: list[list[str]]) -> None:
+        """Paste rows of text from the cell `top_left` on, as USER_ENTERED: one edit."""
+        self._person_enters(key, worksheet, top_left, rows)
 
-        self._person(key, worksheet, change)
+    def person_tick(self, key: str, worksheet: str, cell: str, checked: bool) -> None:
+        """Tick or untick a checkbox: the cell becomes TRUE or FALSE."""
+        self._person_enters(key, worksheet, cell, [[checked]])
 
     def person_insert_rows(self, key: str, worksheet: str, before_row: int, count: int = 1) -> None:
         """Insert empty rows above 1-based `before_row`."""
@@ -1470,14 +1507,14 @@ class SheetsStandIn:
         )
 
     def person_insert_column(self, key: str, worksheet: str, before_col: int, header: str) -> None:
-        """Insert an empty column before 1-based `before_col`, with `header` in row 1."""
+        """Insert an empty column before 1-based `before_col`, then type `header` in row 1."""
 
         def change(sheet: Sheet) -> None:
             insert_dimension(sheet, 1, before_col - 1, 1)
             header_cell = sheet.cell(0, before_col - 1)
             sheet.put(0, before_col - 1, enter(header_cell, header, "USER_ENTERED"))
 
-        self._person(key, worksheet, change)
+        self._person_edits(key, worksheet, (0, 1, before_col - 1, before_col), change)
 
     def person_sort(self, key: str, worksheet: str, by_col: int, descending: bool = False) -> None:
         """Sort rows 2..last non-empty row by the 1-based column `by_col`."""
@@ -1487,6 +1524,19 @@ class SheetsStandIn:
             sort_rows(sheet, bounds, [(by_col - 1, descending)])
 
         self._person(key, worksheet, change)
+
+    def person_open(self, key: str) -> None:
+        """Open the spreadsheet in the browser, which runs the installed script's onOpen."""
+        self._run_script(key, lambda script, book: script.on_open(book))
+
+    # -- the Apps Script of sheets/apps_script.gs
+
+    def install_script(self, key: str, cases_tab: str = "Casos") -> None:
+        """Paste sheets/apps_script.gs into the spreadsheet: people's cell edits run its onEdit."""
+        from tests.standin.apps_script import AppsScript  # here: it builds on this module
+
+        with self._lock:
+            self._scripts[key] = AppsScript(cases_tab)
 
     # -- inspection
 
@@ -1515,6 +1565,15 @@ class SheetsStandIn:
         """The worksheet's protected ranges as spreadsheets.get lists them."""
         return copy.deepcopy(self._sheet(key, worksheet).protected)
 
+    def titles(self, key: str) -> list[str]:
+        """The worksheets' titles, in order."""
+        with self._lock:
+            return [sheet.title for sheet in self._books[key].sheets]
+
+    def hidden(self, key: str, worksheet: str) -> bool:
+        """Whether the worksheet is hidden."""
+        return self._sheet(key, worksheet).hidden
+
     def frozen_rows(self, key: str, worksheet: str) -> int:
         """How many rows are frozen."""
         return self._sheet(key, worksheet).frozen_rows
@@ -1531,7 +1590,8 @@ class SheetsStandIn:
 
     # -- HTTP
 
-    def wsgi_app(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    # builtins.bytes: in this class, "bytes" is the method above.
+    def wsgi_app(self, environ: dict, start_response: Callable) -> Iterable[builtins.bytes]:
         """Answer one HTTP request as Google's servers would."""
         request = Request(environ)
         try:
@@ -1551,8 +1611,10 @@ class SheetsStandIn:
                     {"error": error.error, "error_description": error.description},
                     400,
                 )
-            self.calls.append(Call(request.method, kind, request.path, {}, form, status))
-        return json_response(payload, status)
+            response = json_response(payload, status)
+            size = len(response.get_data())
+            self.calls.append(Call(request.method, kind, request.path, {}, form, status, size))
+        return response
 
     def _grant(self, form: dict) -> dict:
         if form.get("grant_type") != JWT_GRANT:
@@ -1576,10 +1638,10 @@ class SheetsStandIn:
                 payload, status = error.body(), error.code
             if self._take_loss(kind):
                 request.environ[LOSE_ANSWER] = True
-            self.calls.append(
-                Call(request.method, kind, request.path, _params(request), body, status)
-            )
-        return json_response(payload, status)
+            response = json_response(payload, status)
+            params, size = _params(request), len(response.get_data())
+            self.calls.append(Call(request.method, kind, request.path, params, body, status, size))
+        return response
 
     def _take_loss(self, kind: str) -> bool:
         loss = next((i for i, kinds in enumerate(self._losses) if not kinds or kind in kinds), None)
@@ -1655,6 +1717,45 @@ class SheetsStandIn:
             change(_worksheet(draft, worksheet))
             check_cap(draft)
             self._commit(draft)
+
+    def _person_edits(
+        self,
+        key: str,
+        worksheet: str,
+        bounds: tuple[int, int, int, int],
+        change: Callable[[Sheet], None],
+    ) -> None:
+        """A person's change of the cells in `bounds`, then the script's onEdit for them."""
+
+        def on_edit(script: "AppsScript", book: Book) -> bool:
+            return script.on_edit(book, Span(_worksheet(book, worksheet), *bounds), _now())
+
+        self._person(key, worksheet, change)
+        self._run_script(key, on_edit)
+
+    def _person_enters(self, key: str, worksheet: str, top_left: str, rows: list[list]) -> None:
+        r0, c0 = _cell_index(top_left)
+        bounds = (r0, r0 + len(rows), c0, c0 + max(map(len, rows), default=0))
+        if bounds[0] == bounds[1] or bounds[2] == bounds[3]:
+            raise ValueError("Nothing to enter")
+
+        def change(sheet: Sheet) -> None:
+            check_grid(sheet, *bounds, quoted=True)
+            put_values(sheet, r0, c0, rows, "USER_ENTERED")
+
+        self._person_edits(key, worksheet, bounds, change)
+
+    def _run_script(self, key: str, trigger: Callable[["AppsScript", Book], bool]) -> None:
+        # Its own change right after the person's, as Google runs the trigger a moment later;
+        # without the document lock the script gives up.
+        with self._lock:
+            script = self._scripts.get(key)
+            if script is None or self.script_lock_refused:
+                return
+            draft = self._books[key].copy()
+            if trigger(script, draft):
+                check_cap(draft)
+                self._commit(draft)
 
     def _sheet(self, key: str, worksheet: str) -> Sheet:
         with self._lock:

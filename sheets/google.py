@@ -15,7 +15,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -234,37 +234,40 @@ class GoogleSheetBackend:
             self._seen = _Seen(table.index(ID_HEADER))
         self._seen.rows.update(_rows_by_id(table))
 
-    def _read_for_write(self, case_id: str | None) -> Table:
-        """What a write needs: every case ID (and the case's row), or the whole tab at first."""
+    def _read_for_write(self, case_id: str | None) -> tuple[tuple[object, ...], Table]:
+        """The header row, and for the plan every case ID (an append) or the case's row (an
+        edit); the whole tab the first time."""
         seen = self._seen
         if seen.id_index is None:
-            return self._fetch()
+            table = self._fetch()
+            return table.headers, table
         letter = column_letters(seen.id_index + 1)
         guess = seen.rows.get(case_id) if case_id else None
         ranges = [f"{self._range}!1:1", f"{self._range}!{letter}{FIRST_DATA_ROW}:{letter}"]
         ranges += [f"{self._range}!{guess}:{guess}"] if guess else []
-        header, ids, *found = self._batch_get(ranges)
+        header, column, *found = self._batch_get(ranges)
         headers = _first_row(header)
         if Table(headers, ()).index(ID_HEADER) != seen.id_index:
-            return self._fetch()  # someone moved the ID column
-        ids_only = Table(headers, *_id_rows(ids, seen.id_index))
-        self._seen = _Seen(seen.id_index, _rows_by_id(ids_only))
+            table = self._fetch()  # someone moved the ID column
+            return table.headers, table
+        ids = Table((ID_HEADER,), tuple((row[0] if row else "",) for row in column))
+        self._seen = _Seen(seen.id_index, _rows_by_id(ids))
         if case_id is None:
-            return ids_only
+            return headers, ids
         row = self._seen.rows.get(case_id)
         if row is None:
-            return Table(headers, ())
+            return headers, Table(headers, ())
         if row != guess:  # rows were sorted or inserted since: read the case's row now
             found = self._batch_get([f"{self._range}!{row}:{row}"])
-        return Table(headers, (_first_row(found[0]),), (row,))
+        return headers, Table(headers, (_first_row(found[0]),), (row,))
 
     def _write_once(self, plan: Plan, case_id: str | None) -> Write | None:
-        table = self._read_for_write(case_id)
+        headers, table = self._read_for_write(case_id)
         operation = plan(table)
         if operation is None:
             return None
         cells = operation.rows if isinstance(operation, Append) else (operation.values,)
-        positions = self._positions(table, {h for values in cells for h in values})
+        positions = self._positions(headers, {h for values in cells for h in values})
         self.writes.take()
         if isinstance(operation, Append):
             self._append(operation, positions)
@@ -315,8 +318,9 @@ class GoogleSheetBackend:
         self.writes.take()
         self.http.batch_update(self.key, {"requests": log_tab_requests(tab, headers)})
 
-    def _positions(self, table: Table, headers) -> dict[str, int]:
-        found = {h: table.index(h) for h in headers}
+    def _positions(self, headers: tuple[object, ...], names: Iterable[str]) -> dict[str, int]:
+        columns = Table(headers, ())
+        found = {h: columns.index(h) for h in names}
         missing = [h for h, position in found.items() if position is None]
         if missing:
             raise SheetUnreadable(
@@ -415,14 +419,6 @@ def _spans(numbers: list[int]) -> list[tuple[int, int]]:
 
 def _first_row(values: list[list[object]]) -> tuple[object, ...]:
     return tuple(values[0]) if values else ()
-
-
-def _id_rows(
-    values: list[list[object]], id_index: int
-) -> tuple[tuple[tuple[object, ...], ...], tuple[int, ...]]:
-    """Rows holding only their case ID, from the ID column read from the first data row."""
-    rows = tuple((None,) * id_index + (row[0] if row else "",) for row in values)
-    return rows, tuple(range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows)))
 
 
 def _rows_by_id(table: Table) -> dict[str, int]:

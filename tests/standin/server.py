@@ -232,6 +232,7 @@ class Call:
     body: dict | None
     status: int
     response_bytes: int  # the length of the JSON body as sent
+    served_seconds: float = 0.0  # the stand-in's own work for it, the latency sleep aside
 
 
 @dataclass(frozen=True)
@@ -1452,6 +1453,12 @@ class SheetsStandIn:
                 return sum(call.response_bytes for call in self.calls if call.kind in kinds)
             return sum(call.response_bytes for call in self.calls if call.kind != "token")
 
+    def served(self) -> float:
+        """Seconds the stand-in itself spent answering API calls (Google's own work, which
+        its latency includes), the simulated latency aside."""
+        with self._lock:
+            return sum(call.served_seconds for call in self.calls if call.kind != "token")
+
     def reset_calls(self) -> None:
         """Forget the calls answered so far."""
         with self._lock:
@@ -1630,7 +1637,7 @@ class SheetsStandIn:
         if self.latency:
             self.sleep(self.latency)
         with self._lock:
-            body = None
+            started, body = time.perf_counter(), None
             try:
                 body = _json_body(request)
                 payload, status = self._serve(request, kind, args, body), 200
@@ -1640,7 +1647,9 @@ class SheetsStandIn:
                 request.environ[LOSE_ANSWER] = True
             response = json_response(payload, status)
             params, size = _params(request), len(response.get_data())
-            self.calls.append(Call(request.method, kind, request.path, params, body, status, size))
+            served = time.perf_counter() - started
+            call = Call(request.method, kind, request.path, params, body, status, size, served)
+            self.calls.append(call)
         return response
 
     def _take_loss(self, kind: str) -> bool:

@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -27,7 +28,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app import create_app  # noqa: E402
+from app import DEFAULTS, create_app  # noqa: E402
 from auth.users import UserStore  # noqa: E402
 from sheets import codec, get_book  # noqa: E402
 from sheets.book import fingerprint  # noqa: E402
@@ -55,9 +56,22 @@ def config(folder: Path) -> dict:
     return {
         "SECRET_KEY": "bench",
         "RETENCAO_OUTBOX": str(folder / "outbox.sqlite3"),
+        "RETENCAO_USERS": str(folder / "users.sqlite3"),
         "RETENCAO_OUTBOX_INTERVAL": 0,
         "RETENCAO_SYNC_SECONDS": 3600,
     }
+
+
+def signed_in(app):
+    """A test client signed in as a supervisor, so pages are timed, not the sign-in redirect."""
+    store = UserStore(Path(app.config["RETENCAO_USERS"]))
+    if store.find("bench") is None:
+        store.add("bench", "Bench", "supervisor", PASSWORD)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = store.find("bench").get_id()
+        session["_fresh"] = True
+    return client
 
 
 def google_app(folder: Path, cases: int):
@@ -77,6 +91,8 @@ def google_app(folder: Path, cases: int):
             "SHEETS_TRANSPORT": standin.adapter(),
         }
     )
+    standin.install_script(key)
+    standin.person_open(key)  # a supervisor pasted the script and reopened the sheet
     with app.app_context():
         backend = get_book().backend
         prepare(backend)
@@ -90,22 +106,32 @@ def google_app(folder: Path, cases: int):
 
 
 def google_operations(cases: int, latency: float) -> list[tuple]:
-    """(cases, operation, Sheets calls, milliseconds) for each operation on Google."""
+    """(cases, operation, Sheets calls, KiB received, ms, ms without the stand-in's own work,
+    that as a multiple of its floor, calls x latency) for each operation on Google, the sheet's
+    script installed and Drive's stamp lagging.
+
+    The stand-in's own work (copying and scanning its grid, encoding answers) is Google's work
+    on Google, where the latency already holds it, so the multiple leaves it out.
+    """
     with tempfile.TemporaryDirectory() as folder:
         app, standin, sheet = google_app(Path(folder), cases)
         standin.latency = latency
-        client = app.test_client()
+        client = signed_in(app)
         results = []
 
         def measure(name, action):
             standin.reset_calls()
             start = time.perf_counter()
             action()
-            results.append((cases, name, standin.count(), (time.perf_counter() - start) * 1000))
+            ms, calls = (time.perf_counter() - start) * 1000, standin.count()
+            own = ms - standin.served() * 1000
+            floor = own / (calls * latency * 1000) if calls and latency else None
+            results.append((cases, name, calls, standin.bytes() / 1024, ms, own, floor))
 
         with app.app_context():
             book = get_book()
-            measure("sincronização inicial (leitura)", book.sync.refresh)
+            book.sync.full_every = 3600  # the scheduled full read stays out of the figures
+            measure("leitura completa (antes: toda gravação)", lambda: book.sync.refresh(True))
             added = []
             measure("salvar caso novo", lambda: added.append(book.add(full_case(""), "Ana").case))
             edited = replace(added[0], city="Dourados")
@@ -114,10 +140,39 @@ def google_operations(cases: int, latency: float) -> list[tuple]:
             book.sync.refresh()
             measure("lista de casos", lambda: client.get("/"))
             measure("painel", lambda: client.get("/painel"))
-            measure("sincronização sem mudança", book.sync.refresh)
+            measure("verificação sem mudança", book.sync.refresh)
             sheet.set_cell(added[0].case_id, "Status retenção", "Desligamento")
-            measure("sincronização com mudança", book.sync.refresh)
+            measure("verificação com edição na planilha", book.sync.refresh)
         return results
+
+
+def detection_delays(cases: int, latency: float, samples: int = 20) -> dict:
+    """Seconds from a person's edit in the sheet until the board can show it.
+
+    Pages check the sheet every ``RETENCAO_SYNC_SECONDS``; an edit lands at a random moment of
+    that interval, so its wait is the rest of the interval (simulated) plus the check itself
+    (measured: the log read and the read of the edited row, each with ``latency``).
+    """
+    rng = random.Random(11)
+    delays = []
+    with tempfile.TemporaryDirectory() as folder:
+        app, standin, sheet = google_app(Path(folder), cases)
+        standin.latency = latency
+        with app.app_context():
+            book = get_book()
+            interval, book.sync.full_every = DEFAULTS["RETENCAO_SYNC_SECONDS"], 3600
+            book.sync.refresh(True)
+            case_id = next(iter(book.sync.latest().cases))
+            for number in range(samples):
+                since_check = rng.uniform(0, interval)
+                sheet.set_cell(case_id, "Cidade", f"CIDADE {number}")
+                start = time.perf_counter()
+                book.sync.refresh()
+                checked = time.perf_counter() - start
+                assert book.get(case_id).city == f"CIDADE {number}"
+                delays.append(interval - since_check + checked)
+    quantiles = statistics.quantiles(delays, n=20)
+    return {"p50": statistics.median(delays), "p95": quantiles[18], "max": max(delays)}
 
 
 def workbook_io(cases: int) -> tuple[int, float, float, float]:
@@ -300,10 +355,23 @@ def main() -> None:
     args = parser.parse_args()
 
     print(f"## Google Planilhas (stand-in, {args.latency * 1000:.0f} ms por chamada)")
-    print(f"{'casos':>6}  {'operação':<34} {'chamadas':>8} {'tempo (ms)':>10}")
+    print("Script de detecção instalado; modifiedTime do Drive atrasado 180 s, como no Google.")
+    print(
+        f"{'casos':>6}  {'operação':<40} {'chamadas':>8} {'KiB recebidos':>13}"
+        f" {'tempo (ms)':>10} {'sem o stand-in':>14} {'× piso':>6}"
+    )
     for size in args.sizes:
-        for cases, name, calls, ms in google_operations(size, args.latency):
-            print(f"{cases:>6}  {name:<34} {calls:>8} {ms:>10.0f}")
+        for cases, name, calls, kib, ms, own, floor in google_operations(size, args.latency):
+            times = f"{floor:>6.2f}" if floor else f"{'-':>6}"
+            print(
+                f"{cases:>6}  {name:<40} {calls:>8} {kib:>13.1f} {ms:>10.0f} {own:>14.0f} {times}"
+            )
+
+    print("\n## Edição feita na planilha: segundos até o painel poder mostrá-la")
+    print(f"{'casos':>6}  {'p50 (s)':>7} {'p95 (s)':>7} {'máx. (s)':>8}")
+    for size in args.sizes:
+        delays = detection_delays(size, args.latency)
+        print(f"{size:>6}  {delays['p50']:>7.1f} {delays['p95']:>7.1f} {delays['max']:>8.1f}")
 
     print("\n## Planilha local (.xlsx)")
     print(f"{'casos':>6}  {'carregar (ms)':>13} {'salvar caso (ms)':>16} {'reler (ms)':>10}")

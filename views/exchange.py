@@ -37,17 +37,9 @@ from forms.importing import (
 )
 from retention import ptbr
 from sheets import get_book
-from sheets.exchange import (
-    CSV_MIME,
-    XLSX_MIME,
-    UnreadableFile,
-    Upload,
-    column_letter,
-    guess_mapping,
-    read_upload,
-    to_csv,
-    to_xlsx,
-)
+from sheets.export import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
+from sheets.mapping import column_letter, guess_mapping
+from sheets.upload import UnreadableFile, Upload, read_upload
 from views.access import READER, SUPERVISOR, requires
 from views.cases import list_query
 

@@ -15,7 +15,7 @@ from retention.case import Case
 from retention.choices import UFS
 from retention.search import CaseQuery
 from sheets import get_book
-from sheets.exchange import CSV_MIME, excel_csv, guard_formula
+from sheets.export import CSV_MIME, excel_csv, guard_formula
 from views import indicator_charts as charts
 from views.access import READER, content_policy, requires
 

@@ -16,11 +16,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from reports import charts
 from retention.case import Case
 from retention.choices import ACTIONS
 from retention.indicators import AnalystStats, ReasonCount, RetentionRate
 from tests.html import field_errors, input_value, text
-from views import indicator_charts as charts
 from views import indicators as indicators_view
 
 RETAINED, LEFT, NOT_RETENTION, OPEN = (

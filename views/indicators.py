@@ -10,13 +10,13 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from matplotlib.figure import Figure
 
+from reports import charts
 from retention import indicators, ptbr
 from retention.case import Case
 from retention.choices import UFS
 from retention.search import CaseQuery
 from sheets import get_book
 from sheets.export import CSV_MIME, excel_csv, guard_formula
-from views import indicator_charts as charts
 from views.access import READER, content_policy, requires
 
 bp = Blueprint("indicators", __name__)

@@ -1,6 +1,7 @@
 """The "Formulário - Processo de Retenção" as a web form."""
 
 import json
+from collections.abc import Mapping
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from types import MappingProxyType
@@ -238,6 +239,10 @@ class EditCaseForm(CaseForm):
     """The case form for an existing case, with the row as it was loaded."""
 
     base = HiddenField()
+
+    def remember(self, base: Mapping[str, str]) -> None:
+        """Keep in the page what each field held when the form was loaded (``base``)."""
+        self.base.data = json.dumps(base)
 
     def loaded_fingerprint(self) -> dict[str, str]:
         """What each field held when the form was loaded (empty if the page sent nothing)."""

@@ -10,10 +10,10 @@ from flask_login import LoginManager, current_user
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from auth.access import ROLE_LABELS, allows
 from auth.cli import users_cli
 from auth.users import UserStore
 from auth.views import _USERS, bp, get_users, limiter, too_many_attempts
-from views.access import ROLE_LABELS, allows
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",

@@ -16,9 +16,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from auth.access import READER, public, requires
 from auth.forms import FirstAdminForm, LoginForm
 from auth.users import UserError, UserStore
-from views.access import READER, public, requires
 
 bp = Blueprint("auth", __name__)
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

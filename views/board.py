@@ -11,12 +11,12 @@ from flask import (
 )
 from flask_login import current_user
 
+from auth.access import READER, requires
 from retention import ptbr
 from retention.board import build_board
 from retention.choices import UFS
 from retention.search import CaseQuery
 from sheets import get_book
-from views.access import READER, requires
 
 bp = Blueprint("board", __name__)
 RECENT_CHANGES = 20

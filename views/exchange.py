@@ -22,6 +22,7 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from auth.access import READER, SUPERVISOR, requires
 from forms.importing import (
     IMPORT_COLUMNS,
     MappingForm,
@@ -36,7 +37,6 @@ from sheets.export import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 from sheets.mapping import column_letter, guess_mapping
 from sheets.pending_uploads import PendingUploads
 from sheets.upload import UnreadableFile, Upload, read_upload
-from views.access import READER, SUPERVISOR, requires
 from views.cases import list_query
 
 bp = Blueprint("exchange", __name__)

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
+from auth.access import READER, content_policy, requires
 from forms.indicator_filters import Filters, read_filters
 from reports import charts
 from reports.cells import csv_cell, page_cell, summary
@@ -13,7 +14,6 @@ from retention.case import Case
 from retention.choices import UFS
 from sheets import get_book
 from sheets.export import CSV_MIME, excel_csv
-from views.access import READER, content_policy, requires
 
 bp = Blueprint("indicators", __name__)
 

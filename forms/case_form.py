@@ -79,7 +79,7 @@ class ContactForm(Form):
     day = DateField("Data")
     channel = select_field("Canal", _options(CHANNELS, "—"))
     notes = notes_field("Obs.")
-    # Never stored: its buttons (views/whatsapp_paste.py) move the chat into the notes.
+    # Never stored: its buttons (forms/whatsapp_paste.py) move the chat into the notes.
     whatsapp = TextAreaField("Conversa copiada do WhatsApp")
 
     def validate_whatsapp(self, field: TextAreaField) -> None:

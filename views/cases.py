@@ -17,6 +17,7 @@ from flask_login import current_user
 from auth.access import ANALYST, READER, SUPERVISOR, may_edit, requires
 from forms.case_form import CaseForm, EditCaseForm
 from forms.fields import first_error_id
+from forms.whatsapp_paste import paste_step
 from retention import choices
 from retention.case import STATUS_OPEN, Case
 from retention.checklist import checklist, deadline, progress
@@ -26,7 +27,6 @@ from sheets import get_book
 from sheets.book import Saved, fingerprint
 from sheets.editing import after_conflict, edit_of
 from sheets.errors import CaseNotFound, EditConflict, SheetError
-from views.whatsapp_paste import paste_step
 
 bp = Blueprint("cases", __name__)
 

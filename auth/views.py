@@ -1,5 +1,6 @@
 """Sign in, sign out, and the first administrator on a fresh install."""
 
+from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from flask import (
@@ -103,7 +104,7 @@ def first_admin():
                 "success",
             )
             return redirect(url_for("cases.index"))
-    status = 422 if form.errors else 200
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200
     return render_template("auth/first_admin.html", form=form), status
 
 

@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import replace
+from http import HTTPStatus
 
 from flask import (
     Blueprint,
@@ -29,8 +30,6 @@ from sheets.editing import after_conflict, edit_of
 from sheets.errors import CaseNotFound, EditConflict, SheetError
 
 bp = Blueprint("cases", __name__)
-
-UNPROCESSABLE = 422
 
 
 @bp.get("/")
@@ -78,7 +77,7 @@ def new():
         saved = get_book().add(form.to_case(), author=current_user.name)
         _flash_saved(saved, "salvo")
         return redirect(url_for("cases.detail", case_id=saved.case.case_id))
-    return _form_page(form, None, UNPROCESSABLE if form.errors else 200)
+    return _form_page(form, None, HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200)
 
 
 @bp.get("/casos/<case_id>")
@@ -119,7 +118,7 @@ def edit(case_id: str):
     if (pasted := paste_step(form)) is not None:
         return _form_page(form, case, pasted.status, whatsapp=pasted)
     if not form.validate():
-        return _form_page(form, case, UNPROCESSABLE if form.errors else 200)
+        return _form_page(form, case, HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200)
     kept = _kept_from_sheet(request.form)
     edit = edit_of(case, form.to_case(), form.loaded_fingerprint(), kept)
     try:

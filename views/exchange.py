@@ -6,6 +6,7 @@ written before the confirmation. Between those steps the file waits in the insta
 """
 
 import io
+from http import HTTPStatus
 from pathlib import Path
 
 from flask import (
@@ -42,7 +43,6 @@ from views.cases import list_query
 bp = Blueprint("exchange", __name__)
 
 MULTIPART_MARGIN = 64 * 1024  # the form fields and boundaries around the file
-UNPROCESSABLE = 422
 
 
 @bp.record_once
@@ -102,7 +102,7 @@ def upload():
             form.file.errors.append(str(error))
         else:
             return redirect(url_for(".preview", token=_pending().store(name, data)))
-    return _upload_page(form, UNPROCESSABLE if form.errors else 200)
+    return _upload_page(form, HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200)
 
 
 @bp.app_errorhandler(RequestEntityTooLarge)
@@ -150,7 +150,7 @@ def preview(token: str):
     page = render_template(
         "exchange/preview.html", form=form, sheet=sheet, name=name, plan=plan, examples=examples
     )
-    return page, UNPROCESSABLE if form.errors else 200
+    return page, HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200
 
 
 def _import(token: str, name: str, sheet: Upload, form: MappingForm):

@@ -1,6 +1,7 @@
 """The indicators page: the team's numbers for a period, operadora and UF, as charts, tables and
 CSV files, all computed by ``retention.indicators`` from the same filtered cases."""
 
+from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -17,7 +18,6 @@ from sheets.export import CSV_MIME, excel_csv
 
 bp = Blueprint("indicators", __name__)
 
-UNPROCESSABLE = 422
 # The chart's own document may style itself inline; it can never run a script.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -39,7 +39,7 @@ def index():
         summary=summary(cases),
         sections=[_section(indicator, cases, filters) for indicator in INDICATORS],
     )
-    return page, UNPROCESSABLE if filters.errors else 200
+    return page, HTTPStatus.UNPROCESSABLE_ENTITY if filters.errors else 200
 
 
 @bp.get("/indicadores/grafico/<name>.svg")

@@ -6,7 +6,7 @@ from datetime import date
 
 from retention.case import Case
 from retention.checklist import Deadline, checklist, deadline, progress
-from retention.choices import STATUSES
+from retention.choices import STATUSES, operators_in
 from retention.search import CaseQuery
 
 
@@ -57,5 +57,5 @@ def build_board(
         cards=cards,
         overdue=overdue,
         analysts=sorted({c.analyst for c in every_case if c.analyst}),
-        operators=sorted({c.operator for c in every_case if c.operator}),
+        operators=operators_in(every_case),
     )

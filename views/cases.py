@@ -22,7 +22,7 @@ from forms.whatsapp_paste import paste_step
 from retention import choices
 from retention.case import STATUS_OPEN, Case
 from retention.checklist import checklist, deadline, progress
-from retention.choices import STATUSES, UFS
+from retention.choices import STATUSES, UFS, operators_in
 from retention.search import CaseQuery
 from sheets import get_book
 from sheets.book import Saved, fingerprint
@@ -52,7 +52,7 @@ def index():
         pages=pages,
         statuses=STATUSES,
         ufs=UFS,
-        operators=_operators(every_case),
+        operators=operators_in(every_case),
     )
 
 
@@ -219,7 +219,7 @@ def _flash_saved(saved: Saved, done: str) -> None:
 def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
     """The form page; it never fails for want of the sheet, so typed input is never lost."""
     try:
-        operators = _operators(get_book().cases())
+        operators = operators_in(get_book().cases())
     except SheetError:
         operators = []
     return render_template(
@@ -230,7 +230,3 @@ def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
         first_error=first_error_id(form),
         **extra,
     ), status
-
-
-def _operators(cases: list[Case]) -> list[str]:
-    return sorted({case.operator for case in cases if case.operator})

@@ -12,7 +12,7 @@ from reports import charts
 from reports.cells import csv_cell, page_cell, summary
 from reports.indicators import CHARTS, INDICATORS, TABLES, Indicator
 from retention.case import Case
-from retention.choices import UFS
+from retention.choices import UFS, operators_in
 from sheets import get_book
 from sheets.export import CSV_MIME, excel_csv
 
@@ -29,11 +29,10 @@ def index():
     every_case = get_book().cases()
     filters = read_filters(request.args)
     cases = [] if filters.errors else [case for case in every_case if filters.matches(case)]
-    operators = sorted({c.operator for c in every_case if c.operator})
     page = render_template(
         "indicators.html",
         filters=filters,
-        operators=_keeping(operators, filters.operator),
+        operators=_keeping(operators_in(every_case), filters.operator),
         ufs=_keeping(list(UFS), filters.uf),
         cases=cases,
         summary=summary(cases),

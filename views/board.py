@@ -14,6 +14,7 @@ from flask_login import current_user
 from auth.access import READER, requires
 from retention import ptbr
 from retention.board import build_board
+from retention.checklist import NOTICE_DAYS
 from retention.choices import UFS
 from retention.search import CaseQuery
 from sheets import get_book
@@ -51,6 +52,7 @@ def index():
         mine=mine,
         period=period,
         sla=sla,
+        notice_days=NOTICE_DAYS,
         ufs=UFS,
     )
 

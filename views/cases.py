@@ -21,7 +21,7 @@ from forms.fields import first_error_id
 from forms.whatsapp_paste import paste_step
 from retention import choices
 from retention.case import STATUS_OPEN, Case
-from retention.checklist import checklist, deadline, progress
+from retention.checklist import NOTICE_DAYS, checklist, deadline, progress
 from retention.choices import STATUSES, UFS, operators_in
 from retention.search import CaseQuery
 from sheets import get_book
@@ -96,6 +96,7 @@ def detail(case_id: str):
         progress=progress(items),
         deadline=deadline(case, book.clock().date(), sla),
         sla=sla,
+        notice_days=NOTICE_DAYS,
         changes=book.sync.changes(case_id),
         history=book.history_of(case_id),
         may_edit=may_edit(current_user.role, case),

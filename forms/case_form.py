@@ -238,7 +238,25 @@ class CaseForm(PtBrForm):
 class EditCaseForm(CaseForm):
     """The case form for an existing case, with the row as it was loaded."""
 
+    # A conflict's radios: named RESOLVE_PREFIX + header, valued MINE or THEIRS (the sheet's).
+    RESOLVE_PREFIX, MINE, THEIRS = "resolver:", "minha", "planilha"
+
     base = HiddenField()
+
+    @classmethod
+    def resolve_name(cls, header: str) -> str:
+        """The name of the radios that settle a conflict on ``header``."""
+        return cls.RESOLVE_PREFIX + header
+
+    @classmethod
+    def kept_from_sheet(cls, posted: Mapping[str, str]) -> list[str]:
+        """The conflicting fields for which the user chose the sheet's version."""
+        prefix = cls.RESOLVE_PREFIX
+        return [
+            key[len(prefix) :]
+            for key, value in posted.items()
+            if key.startswith(prefix) and value == cls.THEIRS
+        ]
 
     def remember(self, base: Mapping[str, str]) -> None:
         """Keep in the page what each field held when the form was loaded (``base``)."""

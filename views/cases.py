@@ -120,7 +120,7 @@ def edit(case_id: str):
         return _form_page(form, case, pasted.status, whatsapp=pasted)
     if not form.validate():
         return _form_page(form, case, HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200)
-    kept = _kept_from_sheet(request.form)
+    kept = form.kept_from_sheet(request.form)
     edit = edit_of(case, form.to_case(), form.loaded_fingerprint(), kept)
     try:
         saved = book.update(case_id, edit.case, edit.base, current_user.name)
@@ -193,16 +193,6 @@ def _locked(case: Case):
     why = "foi assinado pelo supervisor" if case.is_signed else f"está como “{case.status}”"
     message = f"O caso {case.case_id} {why}: só um supervisor pode alterá-lo ou reabri-lo."
     return render_template("error.html", message=message), 403
-
-
-def _kept_from_sheet(posted) -> list[str]:
-    """The conflicting fields for which the user chose the sheet's version."""
-    prefix = "resolver:"
-    return [
-        key[len(prefix) :]
-        for key, value in posted.items()
-        if key.startswith(prefix) and value == "planilha"
-    ]
 
 
 def _flash_saved(saved: Saved, done: str) -> None:

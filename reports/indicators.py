@@ -87,18 +87,23 @@ def months(cases: list[Case]) -> list[indicators.MonthCount]:
     return named
 
 
-def _reasons_by(attribute: str, group: str) -> Callable[[list[Case]], Figure]:
-    """The chart of the reasons per ``attribute`` of the cases, its groups called ``group``."""
-
-    def draw(cases: list[Case]) -> Figure:
-        groups = indicators.pareto_by(cases, attrgetter(attribute))
-        return charts.reasons_by(indicators.pareto(cases), groups, group)
-
-    return draw
-
-
 def _any_reason(cases: Sequence[Case]) -> bool:
     return any(case.reasons for case in cases)
+
+
+def _reasons_per(name: str, attribute: str, column: str, label: str) -> Indicator:
+    """The reasons ranked per group of cases with the same ``attribute`` (operadora, UF); the
+    table heads the groups' column ``column``, titles call them ``label``."""
+    title = f"Motivos por {label}"
+
+    def records(cases: list[Case]) -> dict[str, list[indicators.ReasonCount]]:
+        return indicators.pareto_by(cases, attrgetter(attribute))
+
+    def draw(cases: list[Case]) -> Figure:
+        return charts.reasons_by(indicators.pareto(cases), records(cases), label)
+
+    table = Table(name, title, indicators.ReasonCount, records, group=column)
+    return Indicator(name, title, draw, (table,), has_data=_any_reason, empty=NO_REASONS)
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -158,38 +163,8 @@ INDICATORS: tuple[Indicator, ...] = (
         has_data=_any_reason,
         empty=NO_REASONS,
     ),
-    Indicator(
-        name="motivos-operadora",
-        title="Motivos por operadora",
-        draw=_reasons_by("operator", "operadora"),
-        tables=(
-            Table(
-                "motivos-operadora",
-                "Motivos por operadora",
-                indicators.ReasonCount,
-                lambda cs: indicators.pareto_by(cs, attrgetter("operator")),
-                group="Operadora",
-            ),
-        ),
-        has_data=_any_reason,
-        empty=NO_REASONS,
-    ),
-    Indicator(
-        name="motivos-uf",
-        title="Motivos por UF",
-        draw=_reasons_by("uf", "UF"),
-        tables=(
-            Table(
-                "motivos-uf",
-                "Motivos por UF",
-                indicators.ReasonCount,
-                lambda cs: indicators.pareto_by(cs, attrgetter("uf")),
-                group="UF",
-            ),
-        ),
-        has_data=_any_reason,
-        empty=NO_REASONS,
-    ),
+    _reasons_per("motivos-operadora", "operator", column="Operadora", label="operadora"),
+    _reasons_per("motivos-uf", "uf", column="UF", label="UF"),
     Indicator(
         name="ofertas",
         title="Ações ofertadas × resultado",

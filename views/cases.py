@@ -2,7 +2,6 @@
 
 import math
 from dataclasses import replace
-from http import HTTPStatus
 
 from flask import (
     Blueprint,
@@ -17,7 +16,7 @@ from flask_login import current_user
 
 from auth.access import ANALYST, READER, SUPERVISOR, may_edit, requires
 from forms.case_form import CaseForm, EditCaseForm
-from forms.fields import first_error_id
+from forms.fields import first_error_id, page_status
 from forms.whatsapp_paste import paste_step
 from retention import choices
 from retention.case import STATUS_OPEN, Case
@@ -77,7 +76,7 @@ def new():
         saved = get_book().add(form.to_case(), author=current_user.name)
         _flash_saved(saved, "salvo")
         return redirect(url_for("cases.detail", case_id=saved.case.case_id))
-    return _form_page(form, None, HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200)
+    return _form_page(form, None, page_status(form))
 
 
 @bp.get("/casos/<case_id>")
@@ -119,7 +118,7 @@ def edit(case_id: str):
     if (pasted := paste_step(form)) is not None:
         return _form_page(form, case, pasted.status, whatsapp=pasted)
     if not form.validate():
-        return _form_page(form, case, HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200)
+        return _form_page(form, case, page_status(form))
     kept = form.kept_from_sheet(request.form)
     edit = edit_of(case, form.to_case(), form.loaded_fingerprint(), kept)
     try:

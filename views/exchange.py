@@ -6,7 +6,6 @@ written before the confirmation. Between those steps the file waits in the insta
 """
 
 import io
-from http import HTTPStatus
 from pathlib import Path
 
 from flask import (
@@ -24,6 +23,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from auth.access import READER, SUPERVISOR, requires
+from forms.fields import page_status
 from forms.importing import (
     IMPORT_COLUMNS,
     MappingForm,
@@ -102,7 +102,7 @@ def upload():
             form.file.errors.append(str(error))
         else:
             return redirect(url_for(".preview", token=_pending().store(name, data)))
-    return _upload_page(form, HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200)
+    return _upload_page(form, page_status(form))
 
 
 @bp.app_errorhandler(RequestEntityTooLarge)
@@ -150,7 +150,7 @@ def preview(token: str):
     page = render_template(
         "exchange/preview.html", form=form, sheet=sheet, name=name, plan=plan, examples=examples
     )
-    return page, HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200
+    return page, page_status(form)
 
 
 def _import(token: str, name: str, sheet: Upload, form: MappingForm):

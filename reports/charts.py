@@ -154,11 +154,7 @@ def reasons_by(
         max(WIDTH, 3.5 + 0.75 * len(names)),
     )
     image = axes.imshow(counts, cmap="Blues", aspect="auto", vmin=0)
-    peak = max(max(row) for row in counts) or 1
-    for row, values in enumerate(counts):
-        for column, value in enumerate(values):
-            colour = "white" if value > peak * 0.6 else INK
-            axes.text(column, row, ptbr.format_int(value), ha="center", va="center", color=colour)
+    _write_counts(axes, counts)
     axes.set_xticks(range(len(names)), [n or BLANK for n in names])
     axes.set_yticks(range(len(top)), [r or BLANK for r in top])
     axes.xaxis.tick_top()
@@ -256,6 +252,15 @@ def _count_axis(axes: Axes, which: str, label: str) -> None:
 
 def _label_bars(axes: Axes, bars, labels: list[str]) -> None:
     axes.bar_label(bars, labels=labels, padding=3, fontsize=9)
+
+
+def _write_counts(axes: Axes, counts: list[list[int]]) -> None:
+    """Each cell's number on a table of shaded cells, white on the darker ones."""
+    peak = max(max(row) for row in counts) or 1
+    for row, values in enumerate(counts):
+        for column, value in enumerate(values):
+            colour = "white" if value > peak * 0.6 else INK
+            axes.text(column, row, ptbr.format_int(value), ha="center", va="center", color=colour)
 
 
 def _cases_of(ranked: Sequence[ReasonCount], reason: str) -> int:

@@ -127,6 +127,22 @@ def _upload(kind: str, rows: Iterable[Sequence[object]], source: str) -> Upload:
 
     Columns run up to the last one with a title or a value in any row.
     """
+    header, body = _filled_rows(kind, rows)
+    width = max(_width(header), *(_width(row) for _number, row in body))
+    if width > MAX_COLUMNS:
+        raise UnreadableFile(
+            f"O arquivo tem mais de {MAX_COLUMNS} colunas. Confira se a primeira linha"
+            " preenchida é a dos títulos das colunas."
+        )
+    headers = tuple("" if cell is None else str(cell).strip() for cell in header)
+    headers += ("",) * (width - len(headers))
+    return Upload(kind, headers[:width], tuple(body), source)
+
+
+def _filled_rows(
+    kind: str, rows: Iterable[Sequence[object]]
+) -> tuple[tuple[object, ...], list[tuple[int, tuple[object, ...]]]]:
+    """The first row with anything in it, and the numbered rows with anything in them below it."""
     header: tuple[object, ...] | None = None
     body: list[tuple[int, tuple[object, ...]]] = []
     for number, cells in enumerate(rows, start=1):
@@ -144,15 +160,7 @@ def _upload(kind: str, rows: Iterable[Sequence[object]], source: str) -> Upload:
         body.append((number, row))
     if header is None:
         raise UnreadableFile("O arquivo não tem nenhuma linha preenchida.")
-    width = max(_width(header), *(_width(row) for _number, row in body))
-    if width > MAX_COLUMNS:
-        raise UnreadableFile(
-            f"O arquivo tem mais de {MAX_COLUMNS} colunas. Confira se a primeira linha"
-            " preenchida é a dos títulos das colunas."
-        )
-    headers = tuple("" if cell is None else str(cell).strip() for cell in header)
-    headers += ("",) * (width - len(headers))
-    return Upload(kind, headers[:width], tuple(body), source)
+    return header, body
 
 
 def _width(row: tuple[object, ...]) -> int:

@@ -92,7 +92,9 @@ def monthly(months: Sequence[MonthCount]) -> Figure:
     if len(months) > 6:
         axes.tick_params(axis="x", labelrotation=45)
     _count_axis(axes, "y", "casos")
-    figure.legend([opened, closed], ["Abertos", "Encerrados"], loc="outside lower center", ncols=2)
+    figure.legend(  # type: ignore[call-overload]  # the stubs leave out containers as handles
+        [opened, closed], ["Abertos", "Encerrados"], loc="outside lower center", ncols=2
+    )
     return figure
 
 
@@ -189,7 +191,7 @@ def offers(outcomes: Sequence[OfferOutcome]) -> Figure:
     _label_bars(axes, gone, labels)
     axes.invert_yaxis()
     _count_axis(axes, "x", "casos encerrados em que a ação foi ofertada")
-    figure.legend(
+    figure.legend(  # type: ignore[call-overload]  # the stubs leave out containers as handles
         [kept, gone], ["Retenção Efetiva", "Desligamento"], loc="outside lower center", ncols=2
     )
     return figure
@@ -246,7 +248,10 @@ def _count_axis(axes: Axes, which: str, label: str) -> None:
     axis = axes.xaxis if which == "x" else axes.yaxis
     axis.set_major_locator(MaxNLocator(integer=True))
     axis.set_major_formatter(INTEGERS)
-    axes.margins(**{which: 0.12})
+    if which == "x":
+        axes.margins(x=0.12)
+    else:
+        axes.margins(y=0.12)
     (axes.set_xlabel if which == "x" else axes.set_ylabel)(label)
 
 

@@ -74,7 +74,7 @@ class Indicator:
         return self.draw(cases) if self.has_data(cases) else charts.no_data(self.title)
 
 
-def months(cases: list[Case]) -> list[indicators.MonthCount]:
+def _months(cases: list[Case]) -> list[indicators.MonthCount]:
     """The months as ``mai/2025``, then the cases without a date, if any."""
     result = indicators.monthly(cases)
     named = [
@@ -126,8 +126,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         name="mensal",
         title="Casos abertos e encerrados por mês",
-        draw=lambda cs: charts.monthly([m for m in months(cs) if m.month != UNDATED]),
-        tables=(Table("mensal", "Abertos e encerrados por mês", indicators.MonthCount, months),),
+        draw=lambda cs: charts.monthly([m for m in _months(cs) if m.month != UNDATED]),
+        tables=(Table("mensal", "Abertos e encerrados por mês", indicators.MonthCount, _months),),
         has_data=lambda cs: bool(indicators.monthly(cs).months),
         empty="Nenhum caso com data de início ou de encerramento para estes filtros.",
     ),

@@ -120,11 +120,11 @@ def edit(case_id: str):
     if not form.validate():
         return _form_page(form, case, page_status(form))
     kept = form.kept_from_sheet(request.form)
-    edit = edit_of(case, form.to_case(), form.loaded_fingerprint(), kept)
+    change = edit_of(case, form.to_case(), form.loaded_fingerprint(), kept)
     try:
-        saved = book.update(case_id, edit.case, edit.base, current_user.name)
+        saved = book.update(case_id, change.case, change.base, current_user.name)
     except EditConflict as conflict:
-        form.remember(after_conflict(edit.base, conflict.conflicts))
+        form.remember(after_conflict(change.base, conflict.conflicts))
         return _form_page(form, case, 409, conflicts=conflict.conflicts)
     if saved is None:
         flash("Nenhuma alteração para salvar.", "success")

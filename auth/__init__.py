@@ -10,10 +10,10 @@ from flask_login import LoginManager, current_user
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from auth.access import ROLE_LABELS, allows
 from auth.cli import users_cli
 from auth.users import UserStore
 from auth.views import _USERS, bp, get_users, limiter, too_many_attempts
-from views.access import ROLE_LABELS, allows
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -46,14 +46,7 @@ def init_app(app: Flask) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # the token lasts as long as the session: long pastes are safe
     )
     CSRFProtect(app)
-
-    login = LoginManager(app)
-    login.login_view = "auth.login"
-    login.login_message = "Entre com seu usuário e senha para continuar."
-    login.login_message_category = "warning"
-    login.session_protection = "basic"
-    login.user_loader(_load_user)
-
+    _init_login(app)
     limiter.init_app(app)
     Talisman(
         app,
@@ -70,6 +63,16 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(403, _forbidden)
     app.register_error_handler(CSRFError, _expired_form)
     app.jinja_env.globals.update(role_label=ROLE_LABELS.get, can=_can)
+
+
+def _init_login(app: Flask) -> None:
+    """Flask-Login: where strangers are sent, and which user a session holds."""
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "Entre com seu usuário e senha para continuar."
+    login.login_message_category = "warning"
+    login.session_protection = "basic"
+    login.user_loader(_load_user)
 
 
 def _can(role: str) -> bool:

@@ -3,9 +3,9 @@
 import click
 from flask.cli import AppGroup
 
+from auth.access import ROLES
 from auth.users import UserError
 from auth.views import get_users
-from views.access import ROLES
 
 users_cli = AppGroup("users", help="Contas de quem entra no Retenção.")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from auth.access import ROLES
 from sheets.local_db import LocalDatabase
-from views.access import ROLES
 
 MIN_PASSWORD = 8
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")

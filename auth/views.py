@@ -1,5 +1,6 @@
 """Sign in, sign out, and the first administrator on a fresh install."""
 
+from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from flask import (
@@ -16,9 +17,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from auth.access import READER, public, requires
 from auth.forms import FirstAdminForm, LoginForm
 from auth.users import UserError, UserStore
-from views.access import READER, public, requires
 
 bp = Blueprint("auth", __name__)
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
@@ -103,7 +104,7 @@ def first_admin():
                 "success",
             )
             return redirect(url_for("cases.index"))
-    status = 422 if form.errors else 200
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200
     return render_template("auth/first_admin.html", form=form), status
 
 

@@ -1,6 +1,7 @@
 """The "Formulário - Processo de Retenção" as a web form."""
 
 import json
+from collections.abc import Mapping
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from types import MappingProxyType
@@ -78,7 +79,7 @@ class ContactForm(Form):
     day = DateField("Data")
     channel = select_field("Canal", _options(CHANNELS, "—"))
     notes = notes_field("Obs.")
-    # Never stored: its buttons (views/whatsapp_paste.py) move the chat into the notes.
+    # Never stored: its buttons (forms/whatsapp_paste.py) move the chat into the notes.
     whatsapp = TextAreaField("Conversa copiada do WhatsApp")
 
     def validate_whatsapp(self, field: TextAreaField) -> None:
@@ -237,7 +238,29 @@ class CaseForm(PtBrForm):
 class EditCaseForm(CaseForm):
     """The case form for an existing case, with the row as it was loaded."""
 
+    # A conflict's radios: named RESOLVE_PREFIX + header, valued MINE or THEIRS (the sheet's).
+    RESOLVE_PREFIX, MINE, THEIRS = "resolver:", "minha", "planilha"
+
     base = HiddenField()
+
+    @classmethod
+    def resolve_name(cls, header: str) -> str:
+        """The name of the radios that settle a conflict on ``header``."""
+        return cls.RESOLVE_PREFIX + header
+
+    @classmethod
+    def kept_from_sheet(cls, posted: Mapping[str, str]) -> list[str]:
+        """The conflicting fields for which the user chose the sheet's version."""
+        prefix = cls.RESOLVE_PREFIX
+        return [
+            key[len(prefix) :]
+            for key, value in posted.items()
+            if key.startswith(prefix) and value == cls.THEIRS
+        ]
+
+    def remember(self, base: Mapping[str, str]) -> None:
+        """Keep in the page what each field held when the form was loaded (``base``)."""
+        self.base.data = json.dumps(base)
 
     def loaded_fingerprint(self) -> dict[str, str]:
         """What each field held when the form was loaded (empty if the page sent nothing)."""

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError
@@ -106,6 +107,11 @@ class NotNegative:
 def select_field(label: str, options: list, *validators, **kwargs) -> SelectField:
     """A dropdown whose blank first option is also its value when nothing was sent."""
     return SelectField(label, list(validators), choices=options, default="", **kwargs)
+
+
+def page_status(form) -> HTTPStatus:
+    """The status of a page showing ``form``: 422 when what was posted has errors, else 200."""
+    return HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else HTTPStatus.OK
 
 
 def first_error_id(form) -> str | None:

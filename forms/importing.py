@@ -24,7 +24,9 @@ from retention.case import Case
 from retention.choices import AREAS, REASONS, with_extras
 from sheets import codec
 from sheets.columns import COLUMNS, ID_HEADER, Column, Kind
-from sheets.exchange import KnownCases, Upload, iter_mapped
+from sheets.identity import KnownCases
+from sheets.mapping import iter_mapped
+from sheets.upload import Upload
 
 IGNORE = ""  # the mapping choice of a file column left out of the import
 

@@ -1,5 +1,11 @@
 """Every fixed list of options on the paper form, defined once for forms, sheet and indicators."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retention.case import Case  # which imports this module
+
 UFS: tuple[str, ...] = (
     "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA",
     "PB", "PE", "PI", "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO",
@@ -84,6 +90,11 @@ REASONS: tuple[str, ...] = (
 def with_extras(options: tuple[str, ...], chosen: frozenset[str]) -> list[str]:
     """``options`` followed by chosen values that are not among them (typed into the sheet)."""
     return [*options, *sorted(chosen - set(options))]
+
+
+def operators_in(cases: Iterable["Case"]) -> list[str]:
+    """The operadoras the cases name, in order: the options offered for Operadora."""
+    return sorted({case.operator for case in cases if case.operator})
 
 
 SECTORS: tuple[str, ...] = ("T.I", "Central de atendimento", "Análise Técnica", "Comercial")

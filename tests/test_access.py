@@ -3,10 +3,10 @@
 import pytest
 
 from app import create_app
+from auth.access import ROLES, allows
 from sheets import get_book
 from tests.conftest import PASSWORD, created_id, post_new, sign_in
 from tests.html import text
-from views.access import ROLES, allows
 
 pytestmark = pytest.mark.parametrize("backend_kind", ["local"])
 OPEN_CASE = {"status": "Em andamento", "end_date": ""}

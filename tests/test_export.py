@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from sheets.columns import HEADERS
-from sheets.exchange import guard_formula, unguard_formula
+from sheets.export import guard_formula, unguard_formula
 from tests.conftest import created_id, post_new
 
 HYPERLINK = '=HYPERLINK("http://exemplo.invalid","clique")'

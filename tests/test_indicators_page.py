@@ -16,12 +16,12 @@ from html.parser import HTMLParser
 
 import pytest
 
+from reports import cells, charts
+from reports.indicators import TABLES
 from retention.case import Case
 from retention.choices import ACTIONS
 from retention.indicators import AnalystStats, ReasonCount, RetentionRate
 from tests.html import field_errors, input_value, text
-from views import indicator_charts as charts
-from views import indicators as indicators_view
 
 RETAINED, LEFT, NOT_RETENTION, OPEN = (
     "Retenção Efetiva",
@@ -34,17 +34,7 @@ UFS = ("MS", "SP", "MT")
 ANALYSTS = ("Ana Exemplo", "Célia Fictícia", "Davi Modelo")
 REASONS = ("Óbito", "Valores", "Ameaça Judicialização", "Glosas", "Migração")
 FIRST_DAY = date(2025, 1, 6)
-CSV_NAMES = (
-    "retencao",
-    "mensal",
-    "tempo",
-    "tempo-faixas",
-    "motivos",
-    "motivos-operadora",
-    "motivos-uf",
-    "ofertas",
-    "colaboradores",
-)
+CSV_NAMES = tuple(TABLES)
 CHART_TITLES = {
     "retencao": "Taxa de retenção: ",
     "mensal": "Casos abertos e encerrados por mês",
@@ -439,8 +429,8 @@ def test_each_csv_has_the_numbers_of_its_table(client, cases):
     ],
 )
 def test_numbers_on_the_page_and_in_the_csv(value, is_percent, on_page, in_csv):
-    assert indicators_view._page_cell(value, is_percent) == on_page
-    assert indicators_view._csv_cell(value, is_percent) == in_csv
+    assert cells.page_cell(value, is_percent) == on_page
+    assert cells.csv_cell(value, is_percent) == in_csv
 
 
 def test_names_typed_in_the_sheet_never_become_formulas_in_the_csv(client, saved):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from reports.pdf import StaticFilesOnly, html_to_pdf
 from retention.case import CONTACT_SLOTS
 from retention.choices import (
     ACTIONS,
@@ -24,7 +25,6 @@ from retention.choices import (
 from tests.conftest import created_id, post_new
 from tests.html import text, tick_lists
 from tests.seeds import CLINIC_FORM, CONTACT_3
-from views.pdf import StaticFilesOnly, html_to_pdf
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 A4 = (595.28, 841.89)  # points

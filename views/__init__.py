@@ -33,40 +33,43 @@ def masked(value: object, header: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the routes, the pt-BR filters and the pages shown for storage errors."""
-    app.register_blueprint(cases.bp)
-    app.register_blueprint(board.bp)
-    app.register_blueprint(printout.bp)
-    app.register_blueprint(exchange.bp)
-    app.register_blueprint(indicators.bp)
+    for blueprint in (cases.bp, board.bp, printout.bp, exchange.bp, indicators.bp):
+        app.register_blueprint(blueprint)
     app.jinja_env.filters.update(FILTERS, protegido=masked)
+    app.context_processor(_storage_status)
+    app.register_error_handler(CaseNotFound, _case_not_found)
+    app.register_error_handler(SheetError, _sheet_error)
+    app.register_error_handler(500, _server_error)
+    app.register_error_handler(404, _not_found)
 
-    @app.context_processor
-    def storage_status() -> dict:
-        book = get_book()
-        return {
-            "storage": book.backend.description,
-            "stale": book.stale,
-            "synced_at": book.sync.checked_at,
-            "edits_unwatched": book.sync.watched is False,
-            "full_sync_every": book.sync.full_every,
-        }
 
-    @app.errorhandler(CaseNotFound)
-    def case_not_found(error: CaseNotFound):
-        return render_template("error.html", message=str(error)), 404
+def _storage_status() -> dict:
+    """What every page's footer says about the sheet."""
+    book = get_book()
+    return {
+        "storage": book.backend.description,
+        "stale": book.stale,
+        "synced_at": book.sync.checked_at,
+        "edits_unwatched": book.sync.watched is False,
+        "full_sync_every": book.sync.full_every,
+    }
 
-    @app.errorhandler(SheetError)
-    def sheet_error(error: SheetError):
-        return render_template("error.html", message=str(error)), 503
 
-    @app.errorhandler(500)
-    def server_error(_error):
-        message = (
-            "Erro inesperado no servidor. Use o botão Voltar do navegador para recuperar o que"
-            " digitou e tente de novo."
-        )
-        return render_template("error.html", message=message), 500
+def _case_not_found(error: CaseNotFound):
+    return render_template("error.html", message=str(error)), 404
 
-    @app.errorhandler(404)
-    def not_found(_error):
-        return render_template("error.html", message="Página não encontrada."), 404
+
+def _sheet_error(error: SheetError):
+    return render_template("error.html", message=str(error)), 503
+
+
+def _server_error(_error):
+    message = (
+        "Erro inesperado no servidor. Use o botão Voltar do navegador para recuperar o que"
+        " digitou e tente de novo."
+    )
+    return render_template("error.html", message=message), 500
+
+
+def _not_found(_error):
+    return render_template("error.html", message="Página não encontrada."), 404

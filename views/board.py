@@ -11,12 +11,13 @@ from flask import (
 )
 from flask_login import current_user
 
+from auth.access import READER, requires
 from retention import ptbr
-from retention.checklist import checklist, deadline, progress
-from retention.choices import STATUSES, UFS
+from retention.board import build_board
+from retention.checklist import NOTICE_DAYS
+from retention.choices import UFS
 from retention.search import CaseQuery
 from sheets import get_book
-from views.access import READER, requires
 
 bp = Blueprint("board", __name__)
 RECENT_CHANGES = 20
@@ -28,48 +29,30 @@ def index():
     """Cases by status for the team, with the filters people use."""
     book = get_book()
     me = current_user.name
-    since, until = _day(request.args.get("de", "")), _day(request.args.get("ate", ""))
+    mine = bool(request.args.get("meus"))
+    period = (request.args.get("de", ""), request.args.get("ate", ""))
     query = CaseQuery(
         operator=request.args.get("operadora", ""),
         uf=request.args.get("uf", ""),
-        analyst=me if request.args.get("meus") and me else request.args.get("colaborador", ""),
-        since=since,
-        until=until,
+        analyst=me if mine and me else request.args.get("colaborador", ""),
+        since=_day(period[0]),
+        until=_day(period[1]),
     )
-    every_case = book.cases()
-    cases = [case for case in every_case if query.matches(case)]
+    every_case = book.cases()  # first: reading the sheet may notice changes people made
     today = book.clock().date()
     sla = int(current_app.config["RETENCAO_SLA_DAYS"])
     changes = book.sync.changes()
     changed_ids = {change.case_id for change in changes}
-    deadlines = {case.case_id: deadline(case, today, sla) for case in cases}
-    cards = {
-        case.case_id: {
-            "progress": progress(checklist(case)),
-            "deadline": deadlines[case.case_id],
-            "changed": case.case_id in changed_ids,
-        }
-        for case in cases
-    }
-    late = {case_id: due for case_id, due in deadlines.items() if due and due.overdue_by}
-    overdue = sorted(
-        (c for c in cases if c.case_id in late),
-        key=lambda c: late[c.case_id].days_open,
-        reverse=True,
-    )
     return render_template(
         "board.html",
-        columns={status: [c for c in cases if c.status == status] for status in STATUSES},
-        cards=cards,
-        overdue=overdue,
+        board=build_board(every_case, query, today, sla, changed_ids),
         changes=changes[:RECENT_CHANGES],
         query=query,
         me=me,
-        mine=bool(request.args.get("meus")),
-        period=(request.args.get("de", ""), request.args.get("ate", "")),
+        mine=mine,
+        period=period,
         sla=sla,
-        analysts=sorted({c.analyst for c in every_case if c.analyst}),
-        operators=sorted({c.operator for c in every_case if c.operator}),
+        notice_days=NOTICE_DAYS,
         ufs=UFS,
     )
 

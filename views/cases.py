@@ -1,6 +1,5 @@
 """Cases: the list, the new-case form, the read view and the edit form."""
 
-import json
 import math
 from dataclasses import replace
 
@@ -15,24 +14,21 @@ from flask import (
 )
 from flask_login import current_user
 
+from auth.access import ANALYST, READER, SUPERVISOR, may_edit, requires
 from forms.case_form import CaseForm, EditCaseForm
-from forms.fields import first_error_id
+from forms.fields import first_error_id, page_status
+from forms.whatsapp_paste import paste_step
 from retention import choices
-from retention.case import SIGN_OFF_FIELDS, STATUS_OPEN, Case
-from retention.checklist import checklist, deadline, progress
-from retention.choices import STATUSES, UFS
+from retention.case import STATUS_OPEN, Case
+from retention.checklist import NOTICE_DAYS, checklist, deadline, progress
+from retention.choices import STATUSES, UFS, operators_in
 from retention.search import CaseQuery
 from sheets import get_book
-from sheets.book import Saved, digest, fingerprint
-from sheets.columns import COLUMNS
+from sheets.book import Saved, fingerprint
+from sheets.editing import after_conflict, edit_of
 from sheets.errors import CaseNotFound, EditConflict, SheetError
-from views.access import ANALYST, READER, SUPERVISOR, may_edit, requires
-from views.whatsapp_paste import paste_step
 
 bp = Blueprint("cases", __name__)
-
-UNPROCESSABLE = 422
-SIGN_OFF_HEADERS = tuple(c.header for c in COLUMNS if c.field in SIGN_OFF_FIELDS)
 
 
 @bp.get("/")
@@ -55,7 +51,7 @@ def index():
         pages=pages,
         statuses=STATUSES,
         ufs=UFS,
-        operators=_operators(every_case),
+        operators=operators_in(every_case),
     )
 
 
@@ -80,7 +76,7 @@ def new():
         saved = get_book().add(form.to_case(), author=current_user.name)
         _flash_saved(saved, "salvo")
         return redirect(url_for("cases.detail", case_id=saved.case.case_id))
-    return _form_page(form, None, UNPROCESSABLE if form.errors else 200)
+    return _form_page(form, None, page_status(form))
 
 
 @bp.get("/casos/<case_id>")
@@ -99,6 +95,7 @@ def detail(case_id: str):
         progress=progress(items),
         deadline=deadline(case, book.clock().date(), sla),
         sla=sla,
+        notice_days=NOTICE_DAYS,
         changes=book.sync.changes(case_id),
         history=book.history_of(case_id),
         may_edit=may_edit(current_user.role, case),
@@ -111,41 +108,39 @@ def detail(case_id: str):
 def edit(case_id: str):
     """Change a case; only the fields the user changed are written."""
     book = get_book()
-    if request.method == "GET":
-        case = book.get(case_id)
-        if not may_edit(current_user.role, case):
-            return _locked(case)
-        form = EditCaseForm.from_case(case)
-        form.base.data = json.dumps(fingerprint(case))
-        return _form_page(form, case, 200)
-    try:
-        case = book.get(case_id)
-    except CaseNotFound:
-        raise
-    except SheetError:
-        case = Case(case_id=case_id)  # the sheet is out of reach: the edit still gets queued
+    case = book.get(case_id) if request.method == "GET" else _to_edit(case_id)
     if not may_edit(current_user.role, case):
         return _locked(case)
     form = EditCaseForm.from_case(case)
+    if request.method == "GET":
+        form.remember(fingerprint(case))
+        return _form_page(form, case, 200)
     if (pasted := paste_step(form)) is not None:
         return _form_page(form, case, pasted.status, whatsapp=pasted)
-    if form.validate():
-        base = form.loaded_fingerprint()
-        edited = _with_sign_off(form.to_case(), case, base)
-        for header in _kept_from_sheet(request.form):
-            base[header] = fingerprint(edited).get(header, "")  # as if the user left it alone
-        try:
-            saved = book.update(case_id, edited, base, current_user.name)
-        except EditConflict as conflict:
-            base.update({c.header: digest(c.theirs) for c in conflict.conflicts})
-            form.base.data = json.dumps(base)
-            return _form_page(form, case, 409, conflicts=conflict.conflicts)
-        if saved is None:
-            flash("Nenhuma alteração para salvar.", "success")
-        else:
-            _flash_saved(saved, "atualizado")
-        return redirect(url_for("cases.detail", case_id=case_id))
-    return _form_page(form, case, UNPROCESSABLE if form.errors else 200)
+    if not form.validate():
+        return _form_page(form, case, page_status(form))
+    kept = form.kept_from_sheet(request.form)
+    change = edit_of(case, form.to_case(), form.loaded_fingerprint(), kept)
+    try:
+        saved = book.update(case_id, change.case, change.base, current_user.name)
+    except EditConflict as conflict:
+        form.remember(after_conflict(change.base, conflict.conflicts))
+        return _form_page(form, case, 409, conflicts=conflict.conflicts)
+    if saved is None:
+        flash("Nenhuma alteração para salvar.", "success")
+    else:
+        _flash_saved(saved, "atualizado")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+def _to_edit(case_id: str) -> Case:
+    """The case a post edits; a bare one if the sheet is out of reach, so the edit still queues."""
+    try:
+        return get_book().get(case_id)
+    except CaseNotFound:
+        raise
+    except SheetError:
+        return Case(case_id=case_id)
 
 
 @bp.post("/casos/<case_id>/assinar")
@@ -192,35 +187,11 @@ def _save_as_supervisor(case: Case, changed: Case, done: str) -> None:
         _flash_saved(saved, done)
 
 
-def _with_sign_off(edited: Case, case: Case, base: dict[str, str]) -> Case:
-    """The edit with the case's sign-off, which the form does not carry.
-
-    Reopening a signed case (status back to Em andamento) removes the signature; otherwise
-    the sign-off counts as left alone, so a signature given meanwhile is kept.
-    """
-    if case.is_signed and not case.is_open and edited.is_open:
-        return edited.unsigned()
-    kept = replace(edited, **{name: getattr(case, name) for name in SIGN_OFF_FIELDS})
-    prints = fingerprint(kept)
-    base.update({header: prints[header] for header in SIGN_OFF_HEADERS})
-    return kept
-
-
 def _locked(case: Case):
     """The page an analyst gets for a case only a supervisor may change now."""
     why = "foi assinado pelo supervisor" if case.is_signed else f"está como “{case.status}”"
     message = f"O caso {case.case_id} {why}: só um supervisor pode alterá-lo ou reabri-lo."
     return render_template("error.html", message=message), 403
-
-
-def _kept_from_sheet(posted) -> list[str]:
-    """The conflicting fields for which the user chose the sheet's version."""
-    prefix = "resolver:"
-    return [
-        key[len(prefix) :]
-        for key, value in posted.items()
-        if key.startswith(prefix) and value == "planilha"
-    ]
 
 
 def _flash_saved(saved: Saved, done: str) -> None:
@@ -238,7 +209,7 @@ def _flash_saved(saved: Saved, done: str) -> None:
 def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
     """The form page; it never fails for want of the sheet, so typed input is never lost."""
     try:
-        operators = _operators(get_book().cases())
+        operators = operators_in(get_book().cases())
     except SheetError:
         operators = []
     return render_template(
@@ -249,7 +220,3 @@ def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
         first_error=first_error_id(form),
         **extra,
     ), status
-
-
-def _operators(cases: list[Case]) -> list[str]:
-    return sorted({case.operator for case in cases if case.operator})

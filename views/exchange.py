@@ -2,15 +2,10 @@
 
 An import goes upload -> preview (column mapping and a report per row) -> confirm; nothing is
 written before the confirmation. Between those steps the file waits in the instance folder
-under a random name (never in the session cookie) and is deleted once imported, or after
-``KEEP_HOURS``.
+(``sheets.pending_uploads``), never in the session cookie.
 """
 
 import io
-import os
-import re
-import secrets
-import time
 from pathlib import Path
 
 from flask import (
@@ -27,6 +22,8 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from auth.access import READER, SUPERVISOR, requires
+from forms.fields import page_status
 from forms.importing import (
     IMPORT_COLUMNS,
     MappingForm,
@@ -37,27 +34,15 @@ from forms.importing import (
 )
 from retention import ptbr
 from sheets import get_book
-from sheets.exchange import (
-    CSV_MIME,
-    XLSX_MIME,
-    UnreadableFile,
-    Upload,
-    column_letter,
-    guess_mapping,
-    read_upload,
-    to_csv,
-    to_xlsx,
-)
-from views.access import READER, SUPERVISOR, requires
+from sheets.export import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
+from sheets.mapping import column_letter, guess_mapping
+from sheets.pending_uploads import PendingUploads
+from sheets.upload import UnreadableFile, Upload, read_upload
 from views.cases import list_query
 
 bp = Blueprint("exchange", __name__)
 
-KEEP_HOURS = 24
 MULTIPART_MARGIN = 64 * 1024  # the form fields and boundaries around the file
-UNPROCESSABLE = 422
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
-_DATA, _NAME, _CLAIMED = ".dados", ".nome", ".importando"
 
 
 @bp.record_once
@@ -116,8 +101,8 @@ def upload():
         except UnreadableFile as error:
             form.file.errors.append(str(error))
         else:
-            return redirect(url_for(".preview", token=_store(name, data)))
-    return _upload_page(form, UNPROCESSABLE if form.errors else 200)
+            return redirect(url_for(".preview", token=_pending().store(name, data)))
+    return _upload_page(form, page_status(form))
 
 
 @bp.app_errorhandler(RequestEntityTooLarge)
@@ -138,7 +123,7 @@ def too_large(_error):
 @requires(SUPERVISOR)
 def preview(token: str):
     """The mapping of the file's columns and what importing would do; import on confirmation."""
-    stored = _stored(token)
+    stored = _pending().get(token)
     if stored is None:
         return _expired()
     name, data = stored
@@ -165,12 +150,12 @@ def preview(token: str):
     page = render_template(
         "exchange/preview.html", form=form, sheet=sheet, name=name, plan=plan, examples=examples
     )
-    return page, UNPROCESSABLE if form.errors else 200
+    return page, page_status(form)
 
 
 def _import(token: str, name: str, sheet: Upload, form: MappingForm):
     """Add the valid rows that are not in the sheet yet, then show what was done."""
-    if not _claim(token):
+    if not _pending().claim(token):
         return _expired()
     book = get_book()
     try:
@@ -179,7 +164,7 @@ def _import(token: str, name: str, sheet: Upload, form: MappingForm):
         added = book.add_many([case for _row, case in plan.valid], current_user.name)
         saved = list(zip(rows, added, strict=True))
     finally:
-        _discard(token)
+        _pending().discard(token)
     return render_template("exchange/result.html", plan=plan, saved=saved, name=name)
 
 
@@ -220,68 +205,7 @@ def _size(count: int) -> str:
     return f"{ptbr.format_int(max(1, count // 1000))} KB"
 
 
-# The uploaded files between preview and import
-
-
-def _folder() -> Path:
+def _pending() -> PendingUploads:
+    """Where uploaded files wait between preview and import."""
     configured = current_app.config["RETENCAO_IMPORT_FOLDER"]
-    return Path(configured or Path(current_app.instance_path) / "importacoes")
-
-
-def _store(name: str, data: bytes) -> str:
-    """Keep an uploaded file under a random token; files older than KEEP_HOURS go."""
-    folder = _folder()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _prune(folder)
-    token = secrets.token_urlsafe(24)
-    _write_private(folder / f"{token}{_NAME}", name.encode("utf-8"))
-    _write_private(folder / f"{token}{_DATA}", data)
-    return token
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-
-
-def _prune(folder: Path) -> None:
-    oldest = time.time() - KEEP_HOURS * 3600
-    for path in folder.iterdir():
-        try:
-            if path.stat().st_mtime < oldest:
-                path.unlink()
-        except FileNotFoundError:
-            continue  # another request pruned it first
-
-
-def _stored(token: str) -> tuple[str, bytes] | None:
-    """The name and content of the file kept under ``token``, or None if there is none."""
-    if not _TOKEN.fullmatch(token):
-        return None
-    try:
-        data = (_folder() / f"{token}{_DATA}").read_bytes()
-    except FileNotFoundError:
-        return None
-    return _stored_name(token), data
-
-
-def _stored_name(token: str) -> str:
-    try:
-        return (_folder() / f"{token}{_NAME}").read_text("utf-8")
-    except FileNotFoundError:
-        return ""
-
-
-def _claim(token: str) -> bool:
-    """Take the file for importing; False if another request took it first (a double click)."""
-    try:
-        os.rename(_folder() / f"{token}{_DATA}", _folder() / f"{token}{_CLAIMED}")
-    except FileNotFoundError:
-        return False
-    return True
-
-
-def _discard(token: str) -> None:
-    for suffix in (_DATA, _NAME, _CLAIMED):
-        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+    return PendingUploads(Path(configured or Path(current_app.instance_path) / "importacoes"))

@@ -4,11 +4,11 @@ from io import BytesIO
 
 from flask import Blueprint, current_app, render_template, request, send_file
 
+from auth.access import READER, requires
+from reports.pdf import html_to_pdf
 from retention import choices
 from retention.case import Case
 from sheets import get_book
-from views.access import READER, requires
-from views.pdf import html_to_pdf
 
 bp = Blueprint("printout", __name__)
 

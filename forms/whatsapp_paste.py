@@ -15,6 +15,7 @@ first message.
 
 from dataclasses import dataclass
 from datetime import date
+from http import HTTPStatus
 
 from flask import request
 
@@ -26,7 +27,6 @@ from sheets.columns import CELL_TEXT_LIMIT
 
 READ, USE, DISCARD = "ler_whatsapp", "usar_whatsapp", "descartar_whatsapp"
 WHATSAPP = "WhatsApp"
-BAD_REQUEST, UNPROCESSABLE = 400, 422
 
 
 @dataclass(frozen=True)
@@ -62,18 +62,18 @@ def paste_step(form: CaseForm) -> PasteStep | None:
         return None
     slot = _slot(form, request.form[action])
     if slot is None or ("csrf_token" in form and not form["csrf_token"].validate(form)):
-        return PasteStep(None, BAD_REQUEST)
+        return PasteStep(None, HTTPStatus.BAD_REQUEST)
     entry = form.contacts[slot]
     if action == DISCARD:
         entry.whatsapp.data = ""
         return PasteStep(slot, 200, notice="Conversa colada descartada.")
     if not (entry.whatsapp.data or "").strip():
         entry.whatsapp.errors = ["Cole aqui a conversa do WhatsApp e clique em “Ler conversa”."]
-        return PasteStep(slot, UNPROCESSABLE)
+        return PasteStep(slot, HTTPStatus.UNPROCESSABLE_ENTITY)
     plan = plan_for(entry)
     if not plan.fits:
         entry.whatsapp.errors = [_overflow(plan)]
-        return PasteStep(slot, UNPROCESSABLE, plan)
+        return PasteStep(slot, HTTPStatus.UNPROCESSABLE_ENTITY, plan)
     if action == READ:
         return PasteStep(slot, 200, plan)
     _use(entry, plan)

@@ -92,7 +92,9 @@ def monthly(months: Sequence[MonthCount]) -> Figure:
     if len(months) > 6:
         axes.tick_params(axis="x", labelrotation=45)
     _count_axis(axes, "y", "casos")
-    figure.legend([opened, closed], ["Abertos", "Encerrados"], loc="outside lower center", ncols=2)
+    figure.legend(  # type: ignore[call-overload]  # the stubs leave out containers as handles
+        [opened, closed], ["Abertos", "Encerrados"], loc="outside lower center", ncols=2
+    )
     return figure
 
 
@@ -154,11 +156,7 @@ def reasons_by(
         max(WIDTH, 3.5 + 0.75 * len(names)),
     )
     image = axes.imshow(counts, cmap="Blues", aspect="auto", vmin=0)
-    peak = max(max(row) for row in counts) or 1
-    for row, values in enumerate(counts):
-        for column, value in enumerate(values):
-            colour = "white" if value > peak * 0.6 else INK
-            axes.text(column, row, ptbr.format_int(value), ha="center", va="center", color=colour)
+    _write_counts(axes, counts)
     axes.set_xticks(range(len(names)), [n or BLANK for n in names])
     axes.set_yticks(range(len(top)), [r or BLANK for r in top])
     axes.xaxis.tick_top()
@@ -193,7 +191,7 @@ def offers(outcomes: Sequence[OfferOutcome]) -> Figure:
     _label_bars(axes, gone, labels)
     axes.invert_yaxis()
     _count_axis(axes, "x", "casos encerrados em que a ação foi ofertada")
-    figure.legend(
+    figure.legend(  # type: ignore[call-overload]  # the stubs leave out containers as handles
         [kept, gone], ["Retenção Efetiva", "Desligamento"], loc="outside lower center", ncols=2
     )
     return figure
@@ -250,12 +248,24 @@ def _count_axis(axes: Axes, which: str, label: str) -> None:
     axis = axes.xaxis if which == "x" else axes.yaxis
     axis.set_major_locator(MaxNLocator(integer=True))
     axis.set_major_formatter(INTEGERS)
-    axes.margins(**{which: 0.12})
+    if which == "x":
+        axes.margins(x=0.12)
+    else:
+        axes.margins(y=0.12)
     (axes.set_xlabel if which == "x" else axes.set_ylabel)(label)
 
 
 def _label_bars(axes: Axes, bars, labels: list[str]) -> None:
     axes.bar_label(bars, labels=labels, padding=3, fontsize=9)
+
+
+def _write_counts(axes: Axes, counts: list[list[int]]) -> None:
+    """Each cell's number on a table of shaded cells, white on the darker ones."""
+    peak = max(max(row) for row in counts) or 1
+    for row, values in enumerate(counts):
+        for column, value in enumerate(values):
+            colour = "white" if value > peak * 0.6 else INK
+            axes.text(column, row, ptbr.format_int(value), ha="center", va="center", color=colour)
 
 
 def _cases_of(ranked: Sequence[ReasonCount], reason: str) -> int:

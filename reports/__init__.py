@@ -1,0 +1,1 @@
+"""What the app draws and lays out from cases, outside any route: charts, indicator tables, PDF."""

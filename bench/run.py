@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 from app import DEFAULTS, create_app  # noqa: E402
 from auth.users import UserStore  # noqa: E402
 from sheets import codec, get_book  # noqa: E402
-from sheets.book import fingerprint  # noqa: E402
-from sheets.google import Quota, to_cell  # noqa: E402
+from sheets.google_client import Quota, to_cell  # noqa: E402
 from sheets.google_setup import prepare  # noqa: E402
+from sheets.planning import fingerprint  # noqa: E402
 from tests.conftest import PASSWORD, SERVICE_ACCOUNT, TAB, GoogleSheet  # noqa: E402
 from tests.sample import full_case  # noqa: E402
 from tests.seeds import CLINIC_FORM  # noqa: E402

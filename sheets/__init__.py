@@ -2,8 +2,10 @@
 
 import logging
 import threading
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -14,6 +16,9 @@ from sheets.cli import sheet_cli
 from sheets.errors import SheetError
 from sheets.outbox import Outbox
 from sheets.workbook import WorkbookBackend
+
+if TYPE_CHECKING:
+    from sheets.google import GoogleSheetBackend
 
 _EXTENSION = "retencao.book"
 DRAINER = "retencao.drainer"
@@ -61,38 +66,10 @@ def _backend(app: Flask) -> Backend:
 
 def _google_backend(app: Flask) -> Backend:
     """The Google backend; a problem found at start-up is logged in pt-BR and shown on pages."""
-    from sheets.google import (
-        GoogleSheetBackend,
-        Quota,
-        RetryPolicy,
-        connect,
-        spreadsheet_key,
-    )
     from sheets.unavailable import UnavailableBackend
 
-    config = app.config
     try:
-        key = spreadsheet_key(config["GOOGLE_SHEET_ID"])
-        if not config["GOOGLE_APPLICATION_CREDENTIALS"]:
-            raise SheetError(
-                "GOOGLE_SHEET_ID está configurado, mas falta GOOGLE_APPLICATION_CREDENTIALS: o"
-                " caminho do arquivo JSON da chave da conta de serviço."
-            )
-        retry = RetryPolicy(
-            attempts=int(config["RETENCAO_GOOGLE_ATTEMPTS"]),
-            base_delay=float(config["RETENCAO_GOOGLE_BACKOFF"]),
-            timeout=float(config["RETENCAO_GOOGLE_TIMEOUT"]),
-        )
-        client, email = connect(
-            Path(config["GOOGLE_APPLICATION_CREDENTIALS"]),
-            retry.timeout,
-            config.get("SHEETS_TRANSPORT"),
-        )
-        reads = Quota("leituras", int(config["RETENCAO_GOOGLE_READS_PER_MINUTE"]))
-        writes = Quota("gravações", int(config["RETENCAO_GOOGLE_WRITES_PER_MINUTE"]))
-        backend = GoogleSheetBackend(
-            client, email, key, config["RETENCAO_WORKSHEET"], retry, reads, writes
-        )
+        backend = _connect_google(app.config)
     except SheetError as error:
         app.logger.error("Planilha Google indisponível: %s", error)
         return UnavailableBackend(str(error))
@@ -102,6 +79,31 @@ def _google_backend(app: Flask) -> Backend:
     except SheetError as error:
         app.logger.error("Planilha Google indisponível: %s", error)
     return backend
+
+
+def _connect_google(config: Mapping) -> "GoogleSheetBackend":
+    """The Google backend the settings describe; SheetError if they cannot make one."""
+    from sheets.google import GoogleSheetBackend  # gspread is imported only when needed
+    from sheets.google_client import Quota, RetryPolicy, connect, spreadsheet_key
+
+    key = spreadsheet_key(config["GOOGLE_SHEET_ID"])
+    if not config["GOOGLE_APPLICATION_CREDENTIALS"]:
+        raise SheetError(
+            "GOOGLE_SHEET_ID está configurado, mas falta GOOGLE_APPLICATION_CREDENTIALS: o"
+            " caminho do arquivo JSON da chave da conta de serviço."
+        )
+    retry = RetryPolicy(
+        attempts=int(config["RETENCAO_GOOGLE_ATTEMPTS"]),
+        base_delay=float(config["RETENCAO_GOOGLE_BACKOFF"]),
+        timeout=float(config["RETENCAO_GOOGLE_TIMEOUT"]),
+    )
+    credentials = Path(config["GOOGLE_APPLICATION_CREDENTIALS"])
+    client, email = connect(credentials, retry.timeout, config.get("SHEETS_TRANSPORT"))
+    reads = Quota("leituras", int(config["RETENCAO_GOOGLE_READS_PER_MINUTE"]))
+    writes = Quota("gravações", int(config["RETENCAO_GOOGLE_WRITES_PER_MINUTE"]))
+    return GoogleSheetBackend(
+        client, email, key, config["RETENCAO_WORKSHEET"], retry, reads, writes
+    )
 
 
 def _start_drainer(book: CaseBook, interval: float, logger: logging.Logger) -> threading.Event:

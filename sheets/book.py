@@ -1,6 +1,5 @@
 """The case book: add, update, get and list cases on any backend, through the outbox."""
 
-import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -8,21 +7,17 @@ from datetime import datetime
 
 from retention.case import Case, case_number
 from sheets import codec
-from sheets.backend import Backend, Plan
-from sheets.columns import BY_HEADER, COLUMNS, FORM_COLUMNS, ID_HEADER, Column, Owner
-from sheets.errors import CaseNotFound, Conflict, EditConflict, SheetError
+from sheets.backend import Backend
+from sheets.columns import FORM_COLUMNS, ID_HEADER
+from sheets.errors import CaseNotFound, EditConflict, SheetError
 from sheets.history import CREATED, FROM_SHEET, HEADERS, Event, History, shown
 from sheets.outbox import ADD, EDIT, FAILED, Entry, Outbox
+from sheets.planning import edit_events, plan_for
 from sheets.sync import Change, Stale, Sync
-from sheets.table import Append, Table, Update, Write
+from sheets.table import Update, Write
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-Fingerprint = dict[str, str]
-STAMP_COLUMNS: tuple[Column, ...] = tuple(
-    c for c in COLUMNS if c.field in ("updated_at", "updated_by")
-)
-STAMP_HEADERS = frozenset(c.header for c in STAMP_COLUMNS)
 APPEND_BATCH = 500  # rows per values.append: far below request-size limits
 BUSY = "Outra gravação está enviando a fila para a planilha; este envio fica para a próxima vez."
 
@@ -33,16 +28,6 @@ class Saved:
 
     case: Case
     waiting: str | None = None
-
-
-def digest(value: object) -> str:
-    """A short, stable digest of one field's value."""
-    return hashlib.sha256(codec.canonical(value).encode()).hexdigest()[:16]
-
-
-def fingerprint(case: Case) -> Fingerprint:
-    """A short digest of every form field, kept in the edit form to tell who changed what."""
-    return {col.header: digest(col.value_of(case)) for col in FORM_COLUMNS}
 
 
 class CaseBook:
@@ -181,7 +166,7 @@ class CaseBook:
                 batch, entries = _next_batch(entries)
                 target = None if batch[0].kind == ADD else batch[0].case_id
                 try:
-                    write = self.backend.write(_plan(batch), target)
+                    write = self.backend.write(plan_for(batch), target)
                 except (EditConflict, CaseNotFound) as error:
                     [entry] = batch  # only an edit meets these, and edits go one by one
                     if entry.seq == own:
@@ -205,7 +190,7 @@ class CaseBook:
         """The sheet took ``write`` for ``batch``: record its history, confirm its cells."""
         if isinstance(write, Update):
             [entry] = batch
-            self.history.record(_edit_events(entry, write))
+            self.history.record(edit_events(entry, write))
             written[entry.seq] = codec.decode({**write.before, **write.values})
             self.outbox.confirm(entry.seq, entry.case_id, write.values)
             return
@@ -221,52 +206,6 @@ class CaseBook:
         except SheetError:
             return 0  # the outbox's own counter still keeps IDs unique
         return max(filter(None, (case_number(case_id, year) for case_id in case_ids)), default=0)
-
-
-def _plan(batch: list[Entry]) -> Plan:
-    """What to write for ``batch``, decided on a fresh read of the sheet (no side effects)."""
-    if batch[0].kind == ADD:
-
-        def append(table: Table) -> Append | None:
-            # A case already in the sheet was sent before, though its answer was lost.
-            present = {str(values[ID_HEADER]).strip() for _row, values in table.records()}
-            new = [entry.values for entry in batch if entry.case_id not in present]
-            return Append(tuple(new)) if new else None
-
-        return append
-    [entry] = batch
-
-    def update(table: Table) -> Update | None:
-        found = table.find(entry.case_id)
-        if found is None:
-            raise CaseNotFound(entry.case_id)
-        row, values = found
-        changes = _changes(codec.decode(values), codec.decode(entry.values), entry.base)
-        if not changes:
-            return None
-        merged = codec.decode({**values, **changes})
-        changes.update(_derived_changes(values, merged))
-        merged = replace(merged, updated_at=entry.queued_at, updated_by=entry.author)
-        changes.update({c.header: codec.encode_value(c, c.value_of(merged)) for c in STAMP_COLUMNS})
-        return Update(row, changes, values)
-
-    return update
-
-
-def _edit_events(entry: Entry, write: Update) -> list[Event]:
-    """One history event per field the edit changed (its stamps aside), old and new value."""
-    return [
-        Event(
-            entry.queued_at,
-            entry.author,
-            entry.case_id,
-            header,
-            shown(codec.parse_cell(BY_HEADER[header], write.before.get(header))),
-            shown(codec.parse_cell(BY_HEADER[header], value)),
-        )
-        for header, value in write.values.items()
-        if header not in STAMP_HEADERS
-    ]
 
 
 def _next_batch(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
@@ -291,33 +230,3 @@ def _with_entry(case: Case | None, entry: Entry) -> Case | None:
         return case
     form_fields = {col.field: getattr(queued, col.field) for col in FORM_COLUMNS}
     return replace(case, **form_fields, updated_at=entry.queued_at, updated_by=entry.author)
-
-
-def _changes(current: Case, edited: Case, base: Mapping[str, str]) -> dict[str, object]:
-    changes: dict[str, object] = {}
-    conflicts: list[Conflict] = []
-    for col in FORM_COLUMNS:
-        mine, theirs = col.value_of(edited), col.value_of(current)
-        if codec.canonical(mine) == codec.canonical(theirs):
-            continue
-        loaded = base.get(col.header, digest(theirs))
-        if digest(mine) == loaded:
-            continue  # the user left it alone; the sheet's value stands
-        if digest(theirs) != loaded:
-            conflicts.append(Conflict(col.header, mine, theirs))
-        else:
-            changes[col.header] = codec.encode_value(col, mine)
-    if conflicts:
-        raise EditConflict(conflicts)
-    return changes
-
-
-def _derived_changes(values: Mapping[str, object], merged: Case) -> dict[str, object]:
-    changes = {}
-    for col in COLUMNS:
-        if col.owner is Owner.DERIVED:
-            new = col.value_of(merged)
-            old = codec.parse_cell(col, values.get(col.header))
-            if codec.canonical(new) != codec.canonical(old):
-                changes[col.header] = new
-    return changes

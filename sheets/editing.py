@@ -4,9 +4,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from retention.case import SIGN_OFF_FIELDS, Case
-from sheets.book import Fingerprint, digest, fingerprint
 from sheets.columns import COLUMNS
 from sheets.errors import Conflict
+from sheets.planning import Fingerprint, digest, fingerprint
 
 SIGN_OFF_HEADERS = tuple(c.header for c in COLUMNS if c.field in SIGN_OFF_FIELDS)
 

@@ -11,125 +11,37 @@ exponential backoff and jitter, so an append whose answer was lost is never sent
 next cycle finds its case ID in the sheet.
 """
 
-import random
-import threading
-import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from pathlib import Path
 from typing import TypeVar
 
 import gspread
-import requests
 from google.auth import exceptions as auth_errors
-from google.auth.transport.requests import AuthorizedSession, Request
-from google.oauth2 import service_account
 from gspread.exceptions import APIError
-from gspread.http_client import ParamsType
-from gspread.utils import a1_to_rowcol, extract_id_from_url, rowcol_to_a1
+from gspread.utils import a1_to_rowcol, rowcol_to_a1
 
 from sheets.backend import Plan
-from sheets.codec import SERIAL_EPOCH
 from sheets.columns import ID_HEADER
 from sheets.edit_log import LOG_RANGE, LOG_TAB, Probe, probe_of
-from sheets.errors import SheetError, SheetUnavailable, SheetUnreadable
+from sheets.errors import SheetUnavailable, SheetUnreadable
+from sheets.google_client import (
+    READ_PARAMS,
+    TRANSIENT,
+    WRITE_PARAMS,
+    Quota,
+    RetryPolicy,
+    column_letters,
+    is_transient,
+    log_tab_requests,
+    missing_tab_message,
+    quoted,
+    to_cell,
+    translate,
+    unavailable_message,
+)
 from sheets.table import FIRST_DATA_ROW, Append, Table, Write
 
-SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
-READ_PARAMS: ParamsType = {
-    "valueRenderOption": "UNFORMATTED_VALUE",
-    "dateTimeRenderOption": "SERIAL_NUMBER",
-}
-WRITE_PARAMS: ParamsType = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"}
-_TRANSIENT = (requests.RequestException, auth_errors.TransportError)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How long to wait for Google: per-call timeout, and backoff between tries."""
-
-    attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    timeout: float = 20.0
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
-    jitter: Callable[[], float] = field(default=random.random, compare=False)
-
-    def delays(self) -> Iterator[float]:
-        """The waits between tries: doubling, capped, each scaled by a random 50-100%."""
-        for attempt in range(self.attempts - 1):
-            yield min(self.max_delay, self.base_delay * 2**attempt) * (0.5 + self.jitter() / 2)
-
-
-class Quota:
-    """At most ``per_minute`` calls of one kind in any 60 seconds from this process."""
-
-    def __init__(
-        self, kind: str, per_minute: int, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.kind = kind
-        self.per_minute = per_minute
-        self.clock = clock
-        self._sent: deque[float] = deque()
-        self._lock = threading.Lock()
-
-    def take(self) -> None:
-        """Use one call; SheetUnavailable if the last minute has no room for it."""
-        with self._lock:
-            now = self.clock()
-            while self._sent and now - self._sent[0] >= 60:
-                self._sent.popleft()
-            if len(self._sent) >= self.per_minute:
-                raise SheetUnavailable(
-                    f"limite de {self.per_minute} {self.kind} por minuto deste servidor atingido"
-                    " (cota do Google); o envio continua sozinho em instantes"
-                )
-            self._sent.append(now)
-
-
-def spreadsheet_key(key_or_url: str) -> str:
-    """The spreadsheet key from the key itself or the sheet's full URL."""
-    text = key_or_url.strip()
-    if "/" not in text:
-        return text
-    try:
-        return extract_id_from_url(text)
-    except gspread.exceptions.NoValidUrlKeyFound:
-        raise SheetUnreadable(
-            f"GOOGLE_SHEET_ID não parece o endereço de uma planilha Google: {text}"
-        ) from None
-
-
-def connect(
-    credentials_file: Path, timeout: float, transport: requests.adapters.BaseAdapter | None = None
-) -> tuple[gspread.Client, str]:
-    """A gspread client for the service account in ``credentials_file``, and its e-mail.
-
-    ``transport`` replaces the HTTPS transport (the tests' Sheets stand-in); nothing else in
-    the code path changes.
-    """
-    try:
-        credentials = service_account.Credentials.from_service_account_file(
-            str(credentials_file), scopes=SCOPES
-        )
-    except (OSError, ValueError) as error:
-        raise SheetUnreadable(
-            f"Não foi possível ler a chave da conta de serviço em {credentials_file} ({error})."
-            " Confira GOOGLE_APPLICATION_CREDENTIALS: deve apontar para o arquivo JSON baixado"
-            " do Google Cloud."
-        ) from None
-    refresh_session = requests.Session()
-    session = AuthorizedSession(credentials, auth_request=Request(session=refresh_session))
-    if transport is not None:
-        for each in (refresh_session, session):
-            each.mount("https://", transport)
-    client = gspread.Client(credentials, session=session)
-    client.set_timeout(timeout)
-    return client, credentials.service_account_email
 
 
 @dataclass
@@ -169,7 +81,7 @@ class GoogleSheetBackend:
         metadata = self.retrying(lambda: self.http.fetch_sheet_metadata(self.key))
         titles = [sheet["properties"]["title"] for sheet in metadata.get("sheets", [])]
         if self.worksheet not in titles:
-            raise SheetUnreadable(self._missing_tab_message())
+            raise SheetUnreadable(missing_tab_message(self.worksheet))
         title = metadata["properties"]["title"]
         self.description = f"planilha Google “{title}” (aba {self.worksheet})"
         return title
@@ -335,75 +247,18 @@ class GoogleSheetBackend:
         while True:
             try:
                 return action()
-            except (APIError, *_TRANSIENT) as error:
-                if isinstance(error, APIError) and not _is_transient(error):
-                    raise self._translate(error) from None
+            except (APIError, *TRANSIENT) as error:
+                if isinstance(error, APIError) and not is_transient(error):
+                    raise translate(error, self.email, self.key, self.worksheet) from None
                 delay = next(delays, None)
                 if delay is None:
-                    raise SheetUnavailable(_unavailable_message(error)) from None
+                    raise SheetUnavailable(unavailable_message(error)) from None
                 self.retry.sleep(delay)
             except auth_errors.RefreshError:
                 raise SheetUnavailable(
                     f"O Google recusou a chave da conta de serviço {self.email}. Gere uma chave"
                     " nova no Google Cloud e aponte GOOGLE_APPLICATION_CREDENTIALS para ela."
                 ) from None
-
-    def _translate(self, error: APIError) -> SheetError:
-        message = str(error.error.get("message", ""))
-        if error.code == 403:
-            return SheetUnavailable(
-                f"A conta de serviço não tem acesso à planilha. Compartilhe a planilha com"
-                f" {self.email} como Editor."
-            )
-        if error.code == 404:  # Drive also answers 404 for a file not shared with the account
-            return SheetUnavailable(
-                f"Planilha {self.key} não encontrada. Confira GOOGLE_SHEET_ID (a chave ou o"
-                f" endereço da planilha). Compartilhe a planilha com {self.email} como Editor."
-            )
-        if "Unable to parse range" in message:
-            return SheetUnreadable(self._missing_tab_message())
-        return SheetUnreadable(f"O Google recusou a gravação: {message}")
-
-    def _missing_tab_message(self) -> str:
-        return (
-            f'A aba "{self.worksheet}" não existe na planilha. Rode `flask sheet init` para'
-            " criá-la, ou ajuste RETENCAO_WORKSHEET."
-        )
-
-
-def log_tab_requests(tab: str, headers: Sequence[str]) -> list[dict]:
-    """batchUpdate requests that add a history tab: frozen header row, times as dates."""
-    sheet_id = random.randint(1, 2**31 - 1)
-    grid = {"rowCount": 1000, "columnCount": len(headers), "frozenRowCount": 1}
-    header_cells = [{"userEnteredValue": {"stringValue": h}} for h in headers]
-    when = {"numberFormat": {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}}
-    return [
-        {"addSheet": {"properties": {"sheetId": sheet_id, "title": tab, "gridProperties": grid}}},
-        {
-            "updateCells": {
-                "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
-                "rows": [{"values": header_cells}],
-                "fields": "userEnteredValue",
-            }
-        },
-        {
-            "repeatCell": {
-                "range": {"sheetId": sheet_id, "startRowIndex": 1, "endColumnIndex": 1},
-                "cell": {"userEnteredFormat": when},
-                "fields": "userEnteredFormat.numberFormat",
-            }
-        },
-    ]
-
-
-def quoted(title: str) -> str:
-    """A tab's title as an A1 range names it."""
-    return "'{}'".format(title.replace("'", "''"))
-
-
-def column_letters(number: int) -> str:
-    """The letters of the 1-based column ``number`` (1 -> A, 27 -> AA)."""
-    return rowcol_to_a1(1, number)[:-1]
 
 
 def _spans(numbers: list[int]) -> list[tuple[int, int]]:
@@ -431,28 +286,3 @@ def _rows_by_id(table: Table) -> dict[str, int]:
 def _first_row_number(a1_range: str) -> int:
     """The first row of a range as Google names it (``'Casos'!A12:BH13`` -> 12)."""
     return a1_to_rowcol(a1_range.rpartition("!")[2].partition(":")[0])[0]
-
-
-def _is_transient(error: APIError) -> bool:
-    return error.code == 429 or error.code >= 500
-
-
-def _unavailable_message(error: Exception) -> str:
-    if isinstance(error, APIError) and error.code == 429:
-        return "o Google Planilhas atingiu o limite de uso por minuto"
-    if isinstance(error, APIError):
-        return f"o Google Planilhas está fora do ar (erro {error.code})"
-    return "sem resposta do Google Planilhas (rede ou tempo esgotado)"
-
-
-def to_cell(value: object) -> object:
-    """A Python value as the Sheets API takes it with RAW input: dates as serial numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return (value - SERIAL_EPOCH).total_seconds() / 86400
-    if isinstance(value, date):
-        return (value - SERIAL_EPOCH.date()).days
-    if isinstance(value, Decimal):
-        return float(value)
-    return value

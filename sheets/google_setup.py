@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from sheets.columns import COLUMNS, Column, Kind
 from sheets.edit_log import FIRST_SLOT, HEAD_ROWS, LOG_TAB, RING
-from sheets.google import GoogleSheetBackend, log_tab_requests
+from sheets.google import GoogleSheetBackend
+from sheets.google_client import log_tab_requests
 from sheets.history import HEADERS as HISTORY_HEADERS
 
 PROTECTION = "Cabeçalho do Retenção: renomear estas colunas desliga o app delas."
@@ -57,9 +58,24 @@ def prepare(backend: GoogleSheetBackend, history_tab: str = "Histórico") -> Pre
         headers = list(backend.read().headers)
         protected = sheet.get("protectedRanges", [])
     missing = [c for c in COLUMNS if c.header not in {str(h).strip() for h in headers}]
+    requests += _column_requests(sheet_id, headers, missing, columns, protected)
+    if history_tab not in titles:
+        requests.extend(log_tab_requests(history_tab, HISTORY_HEADERS))
+    if LOG_TAB not in titles:
+        requests.extend(_edit_log_tab())
+    backend.retrying(lambda: http.batch_update(key, {"requests": requests}))
+    return Prepared(sheet is None, tuple(c.header for c in missing))
+
+
+def _column_requests(
+    sheet_id: int, headers: list, missing: list[Column], columns: int, protected: list[dict]
+) -> list[dict]:
+    """The missing headers after the last column, the header row frozen and protected, and
+    every app column's rules wherever it stands."""
     positions = {str(h).strip(): i for i, h in reversed(list(enumerate(headers)))}
     for offset, column in enumerate(missing):
         positions[column.header] = len(headers) + offset
+    requests = []
     width = len(headers) + len(missing)
     if width > columns:
         requests.append(_append_columns(sheet_id, width - columns))
@@ -70,12 +86,7 @@ def prepare(backend: GoogleSheetBackend, history_tab: str = "Histórico") -> Pre
         requests.append(_protect_header(sheet_id))
     for column in COLUMNS:
         requests.extend(_column_rules(sheet_id, positions[column.header], column))
-    if history_tab not in titles:
-        requests.extend(log_tab_requests(history_tab, HISTORY_HEADERS))
-    if LOG_TAB not in titles:
-        requests.extend(_edit_log_tab())
-    backend.retrying(lambda: http.batch_update(key, {"requests": requests}))
-    return Prepared(sheet is None, tuple(c.header for c in missing))
+    return requests
 
 
 def _add_tab(sheet_id: int, title: str) -> dict:

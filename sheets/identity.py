@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from retention import documents
 from retention.case import Case
-from sheets.book import fingerprint
+from sheets.planning import fingerprint
 
 Key = tuple[object, ...]
 KEY_REASONS = {

@@ -5,10 +5,11 @@ from datetime import datetime
 
 import pytest
 
-from sheets.book import CaseBook, fingerprint
+from sheets.book import CaseBook
 from sheets.errors import CaseNotFound, EditConflict, SheetUnavailable
 from sheets.history import CREATED
 from sheets.outbox import Outbox
+from sheets.planning import fingerprint
 from tests.memory_backend import MemoryBackend
 from tests.sample import full_case
 

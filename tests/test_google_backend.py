@@ -9,8 +9,8 @@ from gspread.utils import rowcol_to_a1
 
 from app import create_app
 from sheets import codec, get_book
-from sheets.book import fingerprint
 from sheets.columns import HEADERS
+from sheets.planning import fingerprint
 from sheets.table import Append
 from tests.conftest import SERVICE_ACCOUNT, TAB, created_id, post_new, sign_in
 from tests.html import hidden_value, text

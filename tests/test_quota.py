@@ -4,7 +4,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from sheets.google import Quota
+from sheets.google_client import Quota
 from tests.sample import full_case
 
 pytestmark = pytest.mark.parametrize("backend_kind", ["google"])

@@ -24,9 +24,10 @@ from retention.checklist import NOTICE_DAYS, checklist, deadline, progress
 from retention.choices import STATUSES, UFS, operators_in
 from retention.search import CaseQuery
 from sheets import get_book
-from sheets.book import Saved, fingerprint
+from sheets.book import Saved
 from sheets.editing import after_conflict, edit_of
 from sheets.errors import CaseNotFound, EditConflict, SheetError
+from sheets.planning import fingerprint
 
 bp = Blueprint("cases", __name__)
 

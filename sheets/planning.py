@@ -1,0 +1,110 @@
+"""What a queued write puts in the sheet, decided on a fresh read of it: no I/O, no state.
+
+The backend runs a plan on what it just read (and again on each retry); the book derives the
+history events and the confirmed cells from the write the backend reports as sent.
+"""
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import replace
+
+from retention.case import Case
+from sheets import codec
+from sheets.backend import Plan
+from sheets.columns import BY_HEADER, COLUMNS, FORM_COLUMNS, ID_HEADER, Column, Owner
+from sheets.errors import CaseNotFound, Conflict, EditConflict
+from sheets.history import Event, shown
+from sheets.outbox import ADD, Entry
+from sheets.table import Append, Table, Update
+
+Fingerprint = dict[str, str]
+STAMP_COLUMNS: tuple[Column, ...] = tuple(
+    c for c in COLUMNS if c.field in ("updated_at", "updated_by")
+)
+STAMP_HEADERS = frozenset(c.header for c in STAMP_COLUMNS)
+
+
+def digest(value: object) -> str:
+    """A short, stable digest of one field's value."""
+    return hashlib.sha256(codec.canonical(value).encode()).hexdigest()[:16]
+
+
+def fingerprint(case: Case) -> Fingerprint:
+    """A short digest of every form field, kept in the edit form to tell who changed what."""
+    return {col.header: digest(col.value_of(case)) for col in FORM_COLUMNS}
+
+
+def plan_for(batch: list[Entry]) -> Plan:
+    """What to write for ``batch``, decided on a fresh read of the sheet (no side effects)."""
+    if batch[0].kind == ADD:
+
+        def append(table: Table) -> Append | None:
+            # A case already in the sheet was sent before, though its answer was lost.
+            present = {str(values[ID_HEADER]).strip() for _row, values in table.records()}
+            new = [entry.values for entry in batch if entry.case_id not in present]
+            return Append(tuple(new)) if new else None
+
+        return append
+    [entry] = batch
+
+    def update(table: Table) -> Update | None:
+        found = table.find(entry.case_id)
+        if found is None:
+            raise CaseNotFound(entry.case_id)
+        row, values = found
+        changes = _changes(codec.decode(values), codec.decode(entry.values), entry.base)
+        if not changes:
+            return None
+        merged = codec.decode({**values, **changes})
+        changes.update(_derived_changes(values, merged))
+        merged = replace(merged, updated_at=entry.queued_at, updated_by=entry.author)
+        changes.update({c.header: codec.encode_value(c, c.value_of(merged)) for c in STAMP_COLUMNS})
+        return Update(row, changes, values)
+
+    return update
+
+
+def edit_events(entry: Entry, write: Update) -> list[Event]:
+    """One history event per field the edit changed (its stamps aside), old and new value."""
+    return [
+        Event(
+            entry.queued_at,
+            entry.author,
+            entry.case_id,
+            header,
+            shown(codec.parse_cell(BY_HEADER[header], write.before.get(header))),
+            shown(codec.parse_cell(BY_HEADER[header], value)),
+        )
+        for header, value in write.values.items()
+        if header not in STAMP_HEADERS
+    ]
+
+
+def _changes(current: Case, edited: Case, base: Mapping[str, str]) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    conflicts: list[Conflict] = []
+    for col in FORM_COLUMNS:
+        mine, theirs = col.value_of(edited), col.value_of(current)
+        if codec.canonical(mine) == codec.canonical(theirs):
+            continue
+        loaded = base.get(col.header, digest(theirs))
+        if digest(mine) == loaded:
+            continue  # the user left it alone; the sheet's value stands
+        if digest(theirs) != loaded:
+            conflicts.append(Conflict(col.header, mine, theirs))
+        else:
+            changes[col.header] = codec.encode_value(col, mine)
+    if conflicts:
+        raise EditConflict(conflicts)
+    return changes
+
+
+def _derived_changes(values: Mapping[str, object], merged: Case) -> dict[str, object]:
+    changes = {}
+    for col in COLUMNS:
+        if col.owner is Owner.DERIVED:
+            new = col.value_of(merged)
+            old = codec.parse_cell(col, values.get(col.header))
+            if codec.canonical(new) != codec.canonical(old):
+                changes[col.header] = new
+    return changes

@@ -26,6 +26,14 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from tests.standin.adapter import LOSE_ANSWER, WSGIAdapter
+from tests.standin.errors import (
+    INVALID_CREDENTIALS,
+    MISSING_CREDENTIALS,
+    QUOTA_MESSAGE,
+    ApiError,
+    OAuthError,
+    drive_not_found,
+)
 from tests.standin.keys import TOKEN_URI, public_key
 
 if TYPE_CHECKING:
@@ -87,33 +95,6 @@ SERIAL_EPOCH = datetime(1899, 12, 30)
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
-STATUSES = {
-    400: "INVALID_ARGUMENT",
-    401: "UNAUTHENTICATED",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    429: "RESOURCE_EXHAUSTED",
-    500: "INTERNAL",
-    503: "UNAVAILABLE",
-}
-_SIGN_IN = (
-    "Expected OAuth 2 access token, login cookie or other valid authentication credential. "
-    "See https://developers.google.com/identity/sign-in/web/devconsole-project."
-)
-MISSING_CREDENTIALS = f"Request is missing required authentication credential. {_SIGN_IN}"
-INVALID_CREDENTIALS = f"Request had invalid authentication credentials. {_SIGN_IN}"
-MESSAGES = {
-    400: "Request contains an invalid argument.",
-    401: INVALID_CREDENTIALS,
-    403: "The caller does not have permission",
-    404: "Requested entity was not found.",
-    500: "Internal error encountered.",
-    503: "The service is currently unavailable.",
-}
-QUOTA_MESSAGE = (
-    "Quota exceeded for quota metric '{0} requests' and limit '{0} requests per minute per user' "
-    "of service 'sheets.googleapis.com' for consumer 'project_number:0'."
-)
 CAP_MESSAGE = (
     f"This action would increase the number of cells in the workbook above the limit of "
     f"{MAX_CELLS} cells."
@@ -191,34 +172,6 @@ ROUTES = Map(
 )
 
 Value = str | int | float | bool | None
-
-
-class ApiError(Exception):
-    """An error answer in Google's JSON shape."""
-
-    def __init__(self, code: int, message: str | None = None, errors: list | None = None) -> None:
-        self.code = code
-        self.message = message or MESSAGES.get(code, HTTPStatus(code).phrase)
-        self.errors = errors
-        super().__init__(f"{code}: {self.message}")
-
-    def body(self) -> dict:
-        """The JSON body: Sheets errors carry a status, Drive errors a list of errors."""
-        error: dict[str, object] = {"code": self.code, "message": self.message}
-        if self.errors:
-            error["errors"] = self.errors
-        else:
-            error["status"] = STATUSES.get(self.code, "UNKNOWN")
-        return {"error": error}
-
-
-class OAuthError(Exception):
-    """A refusal from the token endpoint."""
-
-    def __init__(self, error: str, description: str) -> None:
-        super().__init__(f"{error}: {description}")
-        self.error = error
-        self.description = description
 
 
 @dataclass(frozen=True)
@@ -1373,18 +1326,6 @@ def verify_assertion(assertion: str, keys: dict[str, dict[str, rsa.RSAPublicKey]
     return claims
 
 
-def _drive_not_found(key: str) -> ApiError:
-    message = f"File not found: {key}."
-    detail = {
-        "message": message,
-        "domain": "global",
-        "reason": "notFound",
-        "location": "fileId",
-        "locationType": "parameter",
-    }
-    return ApiError(404, message, errors=[detail])
-
-
 # ---- the service
 
 
@@ -1781,7 +1722,7 @@ class SheetsStandIn:
     def _serve_drive_get(self, request: Request, email: str, body: None, key: str) -> dict:
         book = self._books.get(key)
         if book is None or email not in book.shared_with:
-            raise _drive_not_found(key)
+            raise drive_not_found(key)
         book.publish(self.clock(), self.drive_lag)
         return book.drive_metadata(request.args.get("fields"))
 

@@ -8,16 +8,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.standin.server import (
-    SERIAL_EPOCH,
-    Book,
-    Sheet,
-    Span,
-    Value,
-    add_sheet,
-    as_number,
-    put_values,
-)
+from tests.standin.grid import Book, Sheet, Value
+from tests.standin.server import SERIAL_EPOCH, Span, add_sheet, as_number, put_values
 
 CASES_TAB = "Casos"
 LOG_TAB = "_retencao"

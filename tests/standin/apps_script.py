@@ -8,8 +8,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from tests.standin.a1 import Span
 from tests.standin.grid import Book, Sheet, Value
-from tests.standin.server import SERIAL_EPOCH, Span, add_sheet, as_number, put_values
+from tests.standin.server import SERIAL_EPOCH, add_sheet, as_number, put_values
 
 CASES_TAB = "Casos"
 LOG_TAB = "_retencao"

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tests.standin.a1 import Span
+from tests.standin.cells import SERIAL_EPOCH, as_number
 from tests.standin.grid import Book, Sheet, Value
-from tests.standin.server import SERIAL_EPOCH, add_sheet, as_number, put_values
+from tests.standin.server import add_sheet, put_values
 
 CASES_TAB = "Casos"
 LOG_TAB = "_retencao"

@@ -12,7 +12,7 @@ from tests.standin.a1 import Span
 from tests.standin.batch_requests import add_sheet
 from tests.standin.cells import SERIAL_EPOCH, as_number
 from tests.standin.grid import Book, Sheet, Value
-from tests.standin.server import put_values
+from tests.standin.values import put_values
 
 CASES_TAB = "Casos"
 LOG_TAB = "_retencao"

@@ -7,12 +7,11 @@ import base64
 import builtins
 import copy
 import json
-import re
 import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import TYPE_CHECKING
@@ -24,29 +23,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from tests.standin.a1 import (
-    Span,
-    cell_index,
-    cells_a1,
-    check_grid,
-    column_letters,
-    parse_a1,
-    sheet_ref,
-)
+from tests.standin.a1 import Span, cell_index, check_grid
 from tests.standin.adapter import LOSE_ANSWER, WSGIAdapter
 from tests.standin.batch_requests import apply_requests
-from tests.standin.cells import (
-    enter,
-    render,
-    rows_of,
-)
-from tests.standin.dimensions import (
-    delete_dimension,
-    grow_to,
-    insert_dimension,
-    move_dimension,
-    sort_rows,
-)
+from tests.standin.cells import enter, rows_of
+from tests.standin.dimensions import delete_dimension, insert_dimension, move_dimension, sort_rows
 from tests.standin.errors import (
     INVALID_CREDENTIALS,
     MISSING_CREDENTIALS,
@@ -55,17 +36,18 @@ from tests.standin.errors import (
     OAuthError,
     drive_not_found,
 )
-from tests.standin.grid import (
-    DRIVE_LAG,
-    Book,
-    Cell,
-    Sheet,
-    Value,
-    check_cap,
-    new_sheet_id,
-    rfc3339,
-)
+from tests.standin.grid import DRIVE_LAG, Book, Cell, Sheet, Value, check_cap, new_sheet_id, rfc3339
 from tests.standin.keys import TOKEN_URI, public_key
+from tests.standin.values import (
+    put_values,
+    values_append,
+    values_batch_clear,
+    values_batch_get,
+    values_batch_update,
+    values_clear,
+    values_get,
+    values_update,
+)
 
 if TYPE_CHECKING:
     from tests.standin.apps_script import AppsScript
@@ -212,120 +194,6 @@ class Grant:
     scopes: frozenset[str]
 
 
-# ---- reading values
-
-
-def value_range(span: Span, options: tuple[str, str]) -> dict:
-    """A ValueRange as values.get answers it."""
-    span.check_start()
-    result: dict[str, object] = {"range": span.text(), "majorDimension": "ROWS"}
-    values = rows_of(span.sheet, span.bounds(), lambda cell: render(cell, *options))
-    if values:
-        result["values"] = values
-    return result
-
-
-# ---- writing values
-
-
-def check_rows(major_dimension: str | None) -> None:
-    """Refuse a majorDimension other than ROWS (the default)."""
-    if major_dimension not in (None, "ROWS", "DIMENSION_UNSPECIFIED"):
-        raise ApiError(400, "The stand-in serves majorDimension=ROWS only.")
-
-
-def values_of(body: dict | None) -> list[list]:
-    """The `values` of a ValueRange body, checked to be rows."""
-    body = body or {}
-    values = body.get("values", [])
-    if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
-        raise ApiError(400, "Invalid value at 'values': expected a list of rows.")
-    check_rows(body.get("majorDimension"))
-    return values
-
-
-def put_values(sheet: Sheet, r0: int, c0: int, values: list[list], option: str) -> None:
-    """Write rows of values from (r0, c0); None leaves a cell as it is."""
-    for r, row in enumerate(values, r0):
-        for c, value in enumerate(row, c0):
-            if value is not None:
-                sheet.put(r, c, enter(sheet.cell(r, c), value, option))
-
-
-def updated(sheet: Sheet, r0: int, c0: int, values: list[list]) -> dict:
-    """The updated* counts of a values write."""
-    width = max(map(len, values), default=0)
-    if not width:
-        return {}
-    written = cells_a1(r0, r0 + len(values), c0, c0 + width)
-    return {
-        "updatedRange": f"{sheet_ref(sheet.title)}!{written}",
-        "updatedRows": len(values),
-        "updatedColumns": width,
-        "updatedCells": sum(map(len, values)),
-    }
-
-
-def update_values(span: Span, values: list[list], option: str) -> dict:
-    """values.update: write from the span's first cell, inside the span unless it is one cell."""
-    height, width = len(values), max(map(len, values), default=0)
-    if not span.single:
-        _check_inside(span, height, width)
-    check_grid(span.sheet, span.r0, span.r0 + height, span.c0, span.c0 + width, span.quoted)
-    put_values(span.sheet, span.r0, span.c0, values, option)
-    return {"updatedRange": span.text(), **updated(span.sheet, span.r0, span.c0, values)}
-
-
-def _check_inside(span: Span, height: int, width: int) -> None:
-    where = f"{sheet_ref(span.sheet.title, span.quoted)}!{cells_a1(*span.bounds())}"
-    if span.r1 is not None and span.r0 + height > span.r1:
-        raise ApiError(
-            400,
-            f"Requested writing within range [{where}], but tried writing to row [{span.r1 + 1}]",
-        )
-    if span.c1 is not None and span.c0 + width > span.c1:
-        raise ApiError(
-            400,
-            f"Requested writing within range [{where}], but tried writing to column "
-            f"[{column_letters(span.c1)}]",
-        )
-
-
-def append_values(span: Span, values: list[list], option: str, insert_rows: bool) -> dict:
-    """values.append: write after the table's last row, growing the grid as needed."""
-    sheet = span.sheet
-    last = sheet.last_data_row()
-    width = max(map(len, values), default=0)
-    result: dict[str, object] = {}
-    start = span.r0
-    # An empty first row means no table: the values go right there (gspread's insert_rows
-    # relies on that after inserting a blank row).
-    data = [(r, c) for (r, c), cell in sheet.cells.items() if cell.has_data and c >= span.c0]
-    if any(r == span.r0 for r, _ in data):
-        right = max(c for r, c in data if span.r0 <= r <= last)
-        table = cells_a1(span.r0, last + 1, span.c0, right + 1)
-        result["tableRange"] = f"{sheet_ref(sheet.title)}!{table}"
-        start = last + 1
-    grow_to(sheet, 0, start)
-    if insert_rows:
-        insert_dimension(sheet, 0, start, len(values))
-    grow_to(sheet, 0, start + len(values))
-    grow_to(sheet, 1, span.c0 + width)
-    put_values(sheet, start, span.c0, values, option)
-    result["updates"] = updated(sheet, start, span.c0, values)
-    return result
-
-
-def clear_values(span: Span) -> dict:
-    """values.clear: drop values and formulas in the span, keeping formats."""
-    span.check_start()
-    r0, r1, c0, c1 = span.bounds()
-    for (r, c), cell in list(span.sheet.cells.items()):
-        if r0 <= r < r1 and c0 <= c < c1:
-            span.sheet.put(r, c, replace(cell, value=None, formula=None))
-    return {"clearedRange": span.text()}
-
-
 # ---- HTTP plumbing
 
 
@@ -356,52 +224,6 @@ def _json_body(request: Request) -> dict | None:
         return json.loads(data)
     except ValueError as error:
         raise ApiError(400, f"Invalid JSON payload received. {error}") from None
-
-
-def _enum(args: dict, name: str, allowed: tuple[str, ...]) -> str:
-    value = args.get(name, allowed[0])
-    if value not in allowed:
-        snake = re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
-        type_name = name[0].upper() + name[1:]
-        raise ApiError(
-            400,
-            f"Invalid value at '{snake}' (type.googleapis.com/google.apps.sheets.v4.{type_name}), "
-            f'"{value}"',
-        )
-    return value
-
-
-_VALUE_RENDER = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
-_DATE_TIME_RENDER = ("SERIAL_NUMBER", "FORMATTED_STRING")
-
-
-def render_options(args: dict) -> tuple[str, str]:
-    """(valueRenderOption, dateTimeRenderOption) of a values read."""
-    check_rows(args.get("majorDimension"))
-    value = _enum(args, "valueRenderOption", _VALUE_RENDER)
-    return value, _enum(args, "dateTimeRenderOption", _DATE_TIME_RENDER)
-
-
-def response_options(args: dict) -> tuple[str, str] | None:
-    """The render options of a write's updatedData, None unless includeValuesInResponse."""
-    if str(args.get("includeValuesInResponse", "")).lower() != "true":
-        return None
-    value = _enum(args, "responseValueRenderOption", _VALUE_RENDER)
-    return value, _enum(args, "responseDateTimeRenderOption", _DATE_TIME_RENDER)
-
-
-def with_data(book: Book, updates: dict, options: tuple[str, str] | None) -> dict:
-    """Write results, with the written values as updatedData when they were asked for."""
-    if options and "updatedRange" in updates:
-        updates["updatedData"] = value_range(parse_a1(book, updates["updatedRange"]), options)
-    return updates
-
-
-def input_option(value: str | None) -> str:
-    """A checked valueInputOption."""
-    if value is None:
-        raise ApiError(400, "'valueInputOption' is required but not specified")
-    return _enum({"valueInputOption": value}, "valueInputOption", ("RAW", "USER_ENTERED"))
 
 
 def _b64(text: str) -> bytes:
@@ -836,14 +658,12 @@ class SheetsStandIn:
     def _serve_values_get(
         self, request: Request, email: str, body: None, key: str, rng: str
     ) -> dict:
-        options = render_options(request.args)
-        return value_range(parse_a1(self._book(key, email), rng), options)
+        read = values_get(request.args, rng)
+        return read(self._book(key, email))
 
     def _serve_values_batch_get(self, request: Request, email: str, body: None, key: str) -> dict:
-        options = render_options(request.args)
-        book = self._book(key, email)
-        ranges = [value_range(parse_a1(book, r), options) for r in request.args.getlist("ranges")]
-        return {"spreadsheetId": key, **({"valueRanges": ranges} if ranges else {})}
+        read = values_batch_get(request.args)
+        return read(self._book(key, email))
 
     def _serve_batch_update(self, request: Request, email: str, body: dict, key: str) -> dict:
         requests = (body or {}).get("requests", [])
@@ -853,68 +673,25 @@ class SheetsStandIn:
     def _serve_values_update(
         self, request: Request, email: str, body: dict, key: str, rng: str
     ) -> dict:
-        option = input_option(request.args.get("valueInputOption"))
-        values, options = values_of(body), response_options(request.args)
-
-        def change(book: Book) -> dict:
-            return with_data(book, update_values(parse_a1(book, rng), values, option), options)
-
-        return {"spreadsheetId": key, **self._write(key, email, change)}
+        return self._write(key, email, values_update(request.args, body, rng))
 
     def _serve_values_append(
         self, request: Request, email: str, body: dict, key: str, rng: str
     ) -> dict:
-        option = input_option(request.args.get("valueInputOption"))
-        insert = _enum(request.args, "insertDataOption", ("OVERWRITE", "INSERT_ROWS"))
-        values, options = values_of(body), response_options(request.args)
-
-        def change(book: Book) -> dict:
-            result = append_values(parse_a1(book, rng), values, option, insert == "INSERT_ROWS")
-            with_data(book, result["updates"], options)
-            return result
-
-        result = self._write(key, email, change)
-        result["updates"] = {"spreadsheetId": key, **result["updates"]}
-        return {"spreadsheetId": key, **result}
+        return self._write(key, email, values_append(request.args, body, rng))
 
     def _serve_values_batch_update(
         self, request: Request, email: str, body: dict, key: str
     ) -> dict:
-        body = body or {}
-        option, options = input_option(body.get("valueInputOption")), response_options(body)
-        data = [(item.get("range", ""), values_of(item)) for item in body.get("data", [])]
-
-        def change(book: Book) -> dict:
-            spans = [(parse_a1(book, text), values) for text, values in data]
-            written = [update_values(span, values, option) for span, values in spans]
-            responses = [with_data(book, response, options) for response in written]
-            totals = {
-                "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-                "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
-                "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-                "totalUpdatedSheets": len({span.sheet.sheet_id for span, _ in spans}),
-            }
-            return {
-                **{name: total for name, total in totals.items() if total},
-                "responses": [{"spreadsheetId": key, **response} for response in responses],
-            }
-
-        return {"spreadsheetId": key, **self._write(key, email, change)}
+        return self._write(key, email, values_batch_update(body))
 
     def _serve_values_batch_clear(self, request: Request, email: str, body: dict, key: str) -> dict:
-        ranges = (body or {}).get("ranges", [])
-
-        def change(book: Book) -> dict:
-            cleared = [clear_values(parse_a1(book, text))["clearedRange"] for text in ranges]
-            return {"clearedRanges": cleared} if cleared else {}
-
-        return {"spreadsheetId": key, **self._write(key, email, change)}
+        return self._write(key, email, values_batch_clear(body))
 
     def _serve_values_clear(
         self, request: Request, email: str, body: dict, key: str, rng: str
     ) -> dict:
-        result = self._write(key, email, lambda book: clear_values(parse_a1(book, rng)))
-        return {"spreadsheetId": key, **result}
+        return self._write(key, email, values_clear(rng))
 
 
 def _scopes_for(kind: str) -> frozenset[str]:

@@ -3,7 +3,6 @@
 Behaviour that is deliberately simpler than Google's is listed in `SIMPLIFICATIONS`.
 """
 
-import base64
 import builtins
 import copy
 import json
@@ -16,28 +15,18 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from tests.standin.a1 import Span, cell_index, check_grid
 from tests.standin.adapter import LOSE_ANSWER, WSGIAdapter
+from tests.standin.auth import DRIVE_METADATA, SHEETS_READ, SHEETS_WRITE, Tokens
 from tests.standin.batch_requests import apply_requests
 from tests.standin.cells import enter, rows_of
 from tests.standin.dimensions import delete_dimension, insert_dimension, move_dimension, sort_rows
-from tests.standin.errors import (
-    INVALID_CREDENTIALS,
-    MISSING_CREDENTIALS,
-    QUOTA_MESSAGE,
-    ApiError,
-    OAuthError,
-    drive_not_found,
-)
+from tests.standin.errors import QUOTA_MESSAGE, ApiError, OAuthError, drive_not_found
 from tests.standin.grid import DRIVE_LAG, Book, Cell, Sheet, Value, check_cap, new_sheet_id, rfc3339
-from tests.standin.keys import TOKEN_URI, public_key
 from tests.standin.values import (
     put_values,
     values_append,
@@ -99,18 +88,10 @@ DRIVE_HOST = "www.googleapis.com"
 OAUTH_HOST = "oauth2.googleapis.com"
 HOSTS = frozenset({SHEETS_HOST, DRIVE_HOST, OAUTH_HOST})
 
-JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 READS = frozenset({"get_spreadsheet", "values_get", "values_batch_get", "drive_get"})
-_AUTH = "https://www.googleapis.com/auth/"
-_SHEETS_WRITE = frozenset(_AUTH + s for s in ("spreadsheets", "drive", "drive.file"))
-_SHEETS_READ = _SHEETS_WRITE | {_AUTH + "spreadsheets.readonly", _AUTH + "drive.readonly"}
-_DRIVE_METADATA = frozenset(
-    _AUTH + s
-    for s in ("drive", "drive.file", "drive.readonly", "drive.metadata", "drive.metadata.readonly")
-)
 
 ROUTES = Map(
     [
@@ -186,14 +167,6 @@ class Call:
     served_seconds: float = 0.0  # the stand-in's own work for it, the latency sleep aside
 
 
-@dataclass(frozen=True)
-class Grant:
-    """Who an access token was issued to, and for what."""
-
-    email: str
-    scopes: frozenset[str]
-
-
 # ---- HTTP plumbing
 
 
@@ -226,35 +199,6 @@ def _json_body(request: Request) -> dict | None:
         raise ApiError(400, f"Invalid JSON payload received. {error}") from None
 
 
-def _b64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def verify_assertion(assertion: str, keys: dict[str, dict[str, rsa.RSAPublicKey]]) -> dict:
-    """The claims of a service account's signed JWT, or the token endpoint's refusal."""
-    try:
-        header_part, claims_part, signature = assertion.split(".")
-        header, claims = json.loads(_b64(header_part)), json.loads(_b64(claims_part))
-        if header.get("alg") != "RS256":
-            raise ValueError(header.get("alg"))
-        key = keys[claims["iss"]][header["kid"]]
-        signed = f"{header_part}.{claims_part}".encode()
-        key.verify(_b64(signature), signed, padding.PKCS1v15(), hashes.SHA256())
-    except (ValueError, KeyError, TypeError, AttributeError, InvalidSignature):
-        raise OAuthError("invalid_grant", "Invalid JWT Signature.") from None
-    if claims.get("aud") != TOKEN_URI:
-        raise OAuthError("invalid_grant", "Invalid JWT: Failed audience check.")
-    now = time.time()
-    issued, expires = claims.get("iat", 0), claims.get("exp", 0)
-    if not issued - 300 <= now < expires <= issued + 3600:
-        raise OAuthError(
-            "invalid_grant",
-            "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable "
-            "timeframe. Check your iat and exp values in the JWT claim.",
-        )
-    return claims
-
-
 # ---- the service
 
 
@@ -271,8 +215,7 @@ class SheetsStandIn:
         self.script_lock_refused = False  # the script's LockService.tryLock fails
         self._lock = threading.RLock()
         self._books: dict[str, Book] = {}
-        self._keys: dict[str, dict[str, rsa.RSAPublicKey]] = {}
-        self._grants: dict[str, Grant] = {}
+        self._tokens = Tokens()
         self._failures: list[int] = []
         self._down: int | None = None
         self._losses: list[frozenset[str]] = []
@@ -284,8 +227,7 @@ class SheetsStandIn:
     def register_service_account(self, info: dict[str, str]) -> None:
         """Learn the public key of a service account's key file."""
         with self._lock:
-            keys = self._keys.setdefault(info["client_email"], {})
-            keys[info["private_key_id"]] = public_key(info)
+            self._tokens.register(info)
 
     def create_spreadsheet(
         self,
@@ -482,7 +424,7 @@ class SheetsStandIn:
         form = request.form.to_dict()
         with self._lock:
             try:
-                payload, status = self._grant(form), 200
+                payload, status = self._tokens.grant(form), 200
             except OAuthError as error:
                 payload, status = (
                     {"error": error.error, "error_description": error.description},
@@ -492,16 +434,6 @@ class SheetsStandIn:
             size = len(response.get_data())
             self.calls.append(Call(request.method, kind, request.path, {}, form, status, size))
         return response
-
-    def _grant(self, form: dict) -> dict:
-        if form.get("grant_type") != JWT_GRANT:
-            raise OAuthError(
-                "unsupported_grant_type", f"Invalid grant_type: {form.get('grant_type')}"
-            )
-        claims = verify_assertion(form.get("assertion", ""), self._keys)
-        token = "ya29.standin-" + secrets.token_urlsafe(48)
-        self._grants[token] = Grant(claims["iss"], frozenset(claims.get("scope", "").split()))
-        return {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
 
     def _api(self, request: Request, kind: str, args: dict) -> Response:
         if self.latency:
@@ -533,7 +465,7 @@ class SheetsStandIn:
         if self._down is not None or self._failures:
             status = self._down if self._down is not None else self._failures.pop(0)
             raise ApiError(status, self._quota_message(kind) if status == 429 else None)
-        grant = self._authenticate(request)
+        grant = self._tokens.authenticate(request.headers.get("Authorization"))
         handler = getattr(self, f"_serve_{kind}", None)
         if handler is None:
             raise ApiError(404, "Method not found.")
@@ -542,16 +474,6 @@ class SheetsStandIn:
         email = grant.email
         self._spend_quota(email, kind)
         return handler(request, email, body, **args)
-
-    def _authenticate(self, request: Request) -> Grant:
-        header = request.headers.get("Authorization")
-        if not header:
-            raise ApiError(401, MISSING_CREDENTIALS)
-        scheme, _, token = header.partition(" ")
-        grant = self._grants.get(token) if scheme.lower() == "bearer" else None
-        if grant is None:
-            raise ApiError(401, INVALID_CREDENTIALS)
-        return grant
 
     def _spend_quota(self, email: str, kind: str) -> None:
         if self.quota_per_minute is None:
@@ -696,8 +618,8 @@ class SheetsStandIn:
 
 def _scopes_for(kind: str) -> frozenset[str]:
     if kind == "drive_get":
-        return _DRIVE_METADATA
-    return _SHEETS_READ if kind in READS else _SHEETS_WRITE
+        return DRIVE_METADATA
+    return SHEETS_READ if kind in READS else SHEETS_WRITE
 
 
 def _worksheet(book: Book, title: str) -> Sheet:

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
-from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
@@ -21,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from tests.standin.a1 import Span, cell_index, check_grid
 from tests.standin.adapter import LOSE_ANSWER, WSGIAdapter
+from tests.standin.apps_script import AppsScript
 from tests.standin.auth import DRIVE_METADATA, SHEETS_READ, SHEETS_WRITE, Tokens
 from tests.standin.batch_requests import apply_requests
 from tests.standin.cells import enter, rows_of
@@ -37,9 +37,6 @@ from tests.standin.values import (
     values_get,
     values_update,
 )
-
-if TYPE_CHECKING:
-    from tests.standin.apps_script import AppsScript
 
 SIMPLIFICATIONS = """
 - Formulas are stored, never evaluated: a formula cell's value (formatted or not) is "#N/A".
@@ -352,8 +349,6 @@ class SheetsStandIn:
 
     def install_script(self, key: str, cases_tab: str = "Casos") -> None:
         """Paste sheets/apps_script.gs into the spreadsheet: people's cell edits run its onEdit."""
-        from tests.standin.apps_script import AppsScript  # here: it builds on this module
-
         with self._lock:
             self._scripts[key] = AppsScript(cases_tab)
 
@@ -528,7 +523,7 @@ class SheetsStandIn:
     ) -> None:
         """A person's change of the cells in `bounds`, then the script's onEdit for them."""
 
-        def on_edit(script: "AppsScript", book: Book) -> bool:
+        def on_edit(script: AppsScript, book: Book) -> bool:
             return script.on_edit(book, Span(_worksheet(book, worksheet), *bounds), _now())
 
         self._person(key, worksheet, change)
@@ -546,7 +541,7 @@ class SheetsStandIn:
 
         self._person_edits(key, worksheet, bounds, change)
 
-    def _run_script(self, key: str, trigger: Callable[["AppsScript", Book], bool]) -> None:
+    def _run_script(self, key: str, trigger: Callable[[AppsScript, Book], bool]) -> None:
         # Its own change right after the person's, as Google runs the trigger a moment later;
         # without the document lock the script gives up.
         with self._lock:

@@ -77,7 +77,6 @@ DRIVE_HOST = "www.googleapis.com"
 OAUTH_HOST = "oauth2.googleapis.com"
 HOSTS = frozenset({SHEETS_HOST, DRIVE_HOST, OAUTH_HOST})
 
-
 READS = frozenset({"get_spreadsheet", "values_get", "values_batch_get", "drive_get"})
 
 ROUTES = Map(

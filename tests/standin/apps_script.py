@@ -8,16 +8,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.standin.server import (
-    SERIAL_EPOCH,
-    Book,
-    Sheet,
-    Span,
-    Value,
-    add_sheet,
-    as_number,
-    put_values,
-)
+from tests.standin.a1 import Span
+from tests.standin.batch_requests import add_sheet
+from tests.standin.cells import SERIAL_EPOCH, as_number
+from tests.standin.grid import Book, Sheet, Value
+from tests.standin.values import put_values
 
 CASES_TAB = "Casos"
 LOG_TAB = "_retencao"

@@ -3,33 +3,32 @@
 Behaviour that is deliberately simpler than Google's is listed in `SIMPLIFICATIONS`.
 """
 
-import base64
 import builtins
-import copy
 import json
-import math
-import re
-import secrets
-import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
 from http import HTTPStatus
-from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from tests.standin.adapter import LOSE_ANSWER, WSGIAdapter
-from tests.standin.keys import TOKEN_URI, public_key
-
-if TYPE_CHECKING:
-    from tests.standin.apps_script import AppsScript
+from tests.standin.auth import DRIVE_METADATA, SHEETS_READ, SHEETS_WRITE, Tokens
+from tests.standin.batch_requests import apply_requests
+from tests.standin.errors import QUOTA_MESSAGE, ApiError, OAuthError, drive_not_found
+from tests.standin.grid import DRIVE_LAG, Book, check_cap
+from tests.standin.ui import SheetsUI
+from tests.standin.values import (
+    values_append,
+    values_batch_clear,
+    values_batch_get,
+    values_batch_update,
+    values_clear,
+    values_get,
+    values_update,
+)
 
 SIMPLIFICATIONS = """
 - Formulas are stored, never evaluated: a formula cell's value (formatted or not) is "#N/A".
@@ -78,58 +77,7 @@ DRIVE_HOST = "www.googleapis.com"
 OAUTH_HOST = "oauth2.googleapis.com"
 HOSTS = frozenset({SHEETS_HOST, DRIVE_HOST, OAUTH_HOST})
 
-GRID_ROWS, GRID_COLS = 1000, 26
-DRIVE_LAG = 180.0  # seconds between Drive's refreshes of a Sheets file's modifiedTime
-MAX_CELLS = 10_000_000
-MAX_CELL_CHARS = 50_000
-FORMULA_RESULT = "#N/A"
-SERIAL_EPOCH = datetime(1899, 12, 30)
-JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-STATUSES = {
-    400: "INVALID_ARGUMENT",
-    401: "UNAUTHENTICATED",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    429: "RESOURCE_EXHAUSTED",
-    500: "INTERNAL",
-    503: "UNAVAILABLE",
-}
-_SIGN_IN = (
-    "Expected OAuth 2 access token, login cookie or other valid authentication credential. "
-    "See https://developers.google.com/identity/sign-in/web/devconsole-project."
-)
-MISSING_CREDENTIALS = f"Request is missing required authentication credential. {_SIGN_IN}"
-INVALID_CREDENTIALS = f"Request had invalid authentication credentials. {_SIGN_IN}"
-MESSAGES = {
-    400: "Request contains an invalid argument.",
-    401: INVALID_CREDENTIALS,
-    403: "The caller does not have permission",
-    404: "Requested entity was not found.",
-    500: "Internal error encountered.",
-    503: "The service is currently unavailable.",
-}
-QUOTA_MESSAGE = (
-    "Quota exceeded for quota metric '{0} requests' and limit '{0} requests per minute per user' "
-    "of service 'sheets.googleapis.com' for consumer 'project_number:0'."
-)
-CAP_MESSAGE = (
-    f"This action would increase the number of cells in the workbook above the limit of "
-    f"{MAX_CELLS} cells."
-)
-LENGTH_MESSAGE = (
-    f"Your input contains more than the maximum of {MAX_CELL_CHARS} characters in a single cell."
-)
-
 READS = frozenset({"get_spreadsheet", "values_get", "values_batch_get", "drive_get"})
-_AUTH = "https://www.googleapis.com/auth/"
-_SHEETS_WRITE = frozenset(_AUTH + s for s in ("spreadsheets", "drive", "drive.file"))
-_SHEETS_READ = _SHEETS_WRITE | {_AUTH + "spreadsheets.readonly", _AUTH + "drive.readonly"}
-_DRIVE_METADATA = frozenset(
-    _AUTH + s
-    for s in ("drive", "drive.file", "drive.readonly", "drive.metadata", "drive.metadata.readonly")
-)
 
 ROUTES = Map(
     [
@@ -190,36 +138,6 @@ ROUTES = Map(
     host_matching=True,
 )
 
-Value = str | int | float | bool | None
-
-
-class ApiError(Exception):
-    """An error answer in Google's JSON shape."""
-
-    def __init__(self, code: int, message: str | None = None, errors: list | None = None) -> None:
-        self.code = code
-        self.message = message or MESSAGES.get(code, HTTPStatus(code).phrase)
-        self.errors = errors
-        super().__init__(f"{code}: {self.message}")
-
-    def body(self) -> dict:
-        """The JSON body: Sheets errors carry a status, Drive errors a list of errors."""
-        error: dict[str, object] = {"code": self.code, "message": self.message}
-        if self.errors:
-            error["errors"] = self.errors
-        else:
-            error["status"] = STATUSES.get(self.code, "UNKNOWN")
-        return {"error": error}
-
-
-class OAuthError(Exception):
-    """A refusal from the token endpoint."""
-
-    def __init__(self, error: str, description: str) -> None:
-        super().__init__(f"{error}: {description}")
-        self.error = error
-        self.description = description
-
 
 @dataclass(frozen=True)
 class Call:
@@ -235,1043 +153,7 @@ class Call:
     served_seconds: float = 0.0  # the stand-in's own work for it, the latency sleep aside
 
 
-@dataclass(frozen=True)
-class Grant:
-    """Who an access token was issued to, and for what."""
-
-    email: str
-    scopes: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One cell; immutable, so copying a sheet only copies its dict."""
-
-    value: Value = None
-    formula: str | None = None
-    number_format: dict | None = None
-    validation: dict | None = None
-
-    @property
-    def has_data(self) -> bool:
-        """Whether the cell holds a value (formulas count), as opposed to format only."""
-        return self.value is not None
-
-
-EMPTY = Cell()
-
-
-@dataclass
-class Sheet:
-    """One worksheet: a sparse grid of cells keyed by 0-based (row, column)."""
-
-    sheet_id: int
-    title: str
-    rows: int = GRID_ROWS
-    cols: int = GRID_COLS
-    frozen_rows: int = 0
-    frozen_cols: int = 0
-    hidden: bool = False
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
-    protected: list[dict] = field(default_factory=list)
-
-    def copy(self) -> "Sheet":
-        """A copy whose changes do not reach this sheet."""
-        return replace(self, cells=dict(self.cells), protected=copy.deepcopy(self.protected))
-
-    def cell(self, row: int, col: int) -> Cell:
-        """The cell at (row, col), empty if never written."""
-        return self.cells.get((row, col), EMPTY)
-
-    def put(self, row: int, col: int, cell: Cell) -> None:
-        """Store a cell, forgetting it when it becomes empty."""
-        if cell == EMPTY:
-            self.cells.pop((row, col), None)
-        else:
-            self.cells[(row, col)] = cell
-
-    def last_data_row(self) -> int:
-        """0-based index of the last row holding a value, -1 if none."""
-        return max((r for (r, _), cell in self.cells.items() if cell.has_data), default=-1)
-
-    def size(self, axis: int) -> int:
-        """Row count (axis 0) or column count (axis 1)."""
-        return self.cols if axis else self.rows
-
-    def resize(self, axis: int, size: int) -> None:
-        """Set the row count (axis 0) or column count (axis 1)."""
-        if axis:
-            self.cols = size
-        else:
-            self.rows = size
-
-    def metadata(self, index: int) -> dict:
-        """The sheet as spreadsheets.get describes it."""
-        grid = {"rowCount": self.rows, "columnCount": self.cols}
-        if self.frozen_rows:
-            grid["frozenRowCount"] = self.frozen_rows
-        if self.frozen_cols:
-            grid["frozenColumnCount"] = self.frozen_cols
-        properties = {
-            "sheetId": self.sheet_id,
-            "title": self.title,
-            "index": index,
-            "sheetType": "GRID",
-            "gridProperties": grid,
-        }
-        if self.hidden:
-            properties["hidden"] = True
-        result: dict[str, object] = {"properties": properties}
-        if self.protected:
-            result["protectedRanges"] = copy.deepcopy(self.protected)
-        return result
-
-
-@dataclass
-class Book:
-    """One spreadsheet file."""
-
-    key: str
-    title: str
-    shared_with: frozenset[str]
-    sheets: list[Sheet]
-    created: datetime
-    modified: datetime
-    # (stand-in clock, modifiedTime) of each change Drive has not published yet, oldest first.
-    unpublished: tuple[tuple[float, datetime], ...] = ()
-    published: datetime | None = None
-
-    def copy(self) -> "Book":
-        """A draft to change; committed by replacing this book."""
-        return replace(self, sheets=[sheet.copy() for sheet in self.sheets])
-
-    def titled(self, title: str) -> Sheet | None:
-        """The sheet with that title."""
-        return next((sheet for sheet in self.sheets if sheet.title == title), None)
-
-    def by_id(self, sheet_id: int) -> Sheet:
-        """The sheet with that sheetId, or Google's complaint."""
-        sheet = next((s for s in self.sheets if s.sheet_id == sheet_id), None)
-        if sheet is None:
-            raise ApiError(400, f"No grid with id: {sheet_id}")
-        return sheet
-
-    def metadata(self) -> dict:
-        """The spreadsheet as spreadsheets.get (without grid data) describes it."""
-        return {
-            "spreadsheetId": self.key,
-            "properties": {
-                "title": self.title,
-                "locale": "pt_BR",
-                "autoRecalc": "ON_CHANGE",
-                "timeZone": "America/Sao_Paulo",
-            },
-            "sheets": [sheet.metadata(index) for index, sheet in enumerate(self.sheets)],
-            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.key}/edit",
-        }
-
-    def publish(self, now: float, lag: float) -> None:
-        """Drive's stamp as of its last refresh: changes made before that boundary show."""
-        boundary = math.floor(now / lag) * lag if lag > 0 else math.inf
-        due = [stamp for moment, stamp in self.unpublished if moment <= boundary]
-        if due:
-            self.published = due[-1]
-        self.unpublished = tuple((m, s) for m, s in self.unpublished if m > boundary)
-
-    def drive_metadata(self, fields: str | None) -> dict:
-        """The file as Drive's files.get describes it, limited to `fields`."""
-        everything = {
-            "kind": "drive#file",
-            "id": self.key,
-            "name": self.title,
-            "mimeType": "application/vnd.google-apps.spreadsheet",
-            "createdTime": rfc3339(self.created),
-            "modifiedTime": rfc3339(self.published or self.created),
-        }
-        wanted = [name.strip() for name in (fields or "kind,id,name,mimeType").split(",")]
-        return {name: value for name, value in everything.items() if name in wanted}
-
-
-# ---- A1 notation
-
-
-def column_letters(index: int) -> str:
-    """A 0-based column index as letters: 0 -> "A", 26 -> "AA"."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    """Column letters to a 0-based index: "A" -> 0, "AA" -> 26."""
-    index = 0
-    for letter in letters.upper():
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
-def sheet_ref(title: str, quoted: bool = False) -> str:
-    """The title as Google writes it before "!": quoted unless a plain name."""
-    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", title) and not re.fullmatch(
-        r"[A-Za-z]{1,3}\d+", title
-    )
-    if plain and not quoted:
-        return title
-    return "'" + title.replace("'", "''") + "'"
-
-
-def cells_a1(r0: int, r1: int, c0: int, c1: int) -> str:
-    """Bounded 0-based [r0, r1) x [c0, c1) as "B2:D5", or "B2" for one cell."""
-    start = f"{column_letters(c0)}{r0 + 1}"
-    end = f"{column_letters(c1 - 1)}{r1}"
-    return start if start == end else f"{start}:{end}"
-
-
-@dataclass(frozen=True)
-class Span:
-    """A range on one sheet: 0-based, end exclusive; None ends run to the grid's edge."""
-
-    sheet: Sheet
-    r0: int = 0
-    r1: int | None = None
-    c0: int = 0
-    c1: int | None = None
-    quoted: bool = False  # the request quoted the sheet name (error messages echo that)
-    single: bool = False  # written as one cell, which value writes take as an anchor only
-
-    def bounds(self) -> tuple[int, int, int, int]:
-        """The span clamped to the grid."""
-        rows, cols = self.sheet.rows, self.sheet.cols
-        r1 = rows if self.r1 is None else min(self.r1, rows)
-        c1 = cols if self.c1 is None else min(self.c1, cols)
-        return self.r0, r1, self.c0, c1
-
-    def text(self) -> str:
-        """The clamped span as Google reports it, e.g. "Casos!A1:Z1000"."""
-        return f"{sheet_ref(self.sheet.title)}!{cells_a1(*self.bounds())}"
-
-    def check_start(self) -> None:
-        """Refuse a span that starts outside the grid."""
-        if self.r0 >= self.sheet.rows or self.c0 >= self.sheet.cols:
-            r1 = self.r0 + 1 if self.r1 is None else self.r1
-            c1 = self.c0 + 1 if self.c1 is None else self.c1
-            raise exceeds(self.sheet, self.r0, r1, self.c0, c1, self.quoted)
-
-
-_A1_CELLS = re.compile(r"([A-Za-z]{0,3})(\d*)(?::([A-Za-z]{0,3})(\d*))?")
-
-
-def parse_a1(book: Book, text: str) -> Span:
-    """A range such as 'My Sheet'!A:C, Casos!5:7, Casos or B2:D5 (first sheet)."""
-    quoted = re.fullmatch(r"'((?:[^']|'')*)'(?:!(.*))?", text, re.DOTALL)
-    if quoted:
-        title, cells = quoted[1].replace("''", "'"), quoted[2]
-    elif "!" in text:
-        title, cells = text.split("!", 1)
-    elif book.titled(text):
-        title, cells = text, None
-    else:
-        title, cells = book.sheets[0].title, text
-    sheet = book.titled(title)
-    bounds = (0, None, 0, None, False) if cells is None else _a1_bounds(cells)
-    if sheet is None or bounds is None:
-        raise ApiError(400, f"Unable to parse range: {text}")
-    r0, r1, c0, c1, single = bounds
-    return Span(sheet, r0, r1, c0, c1, quoted=bool(quoted), single=single)
-
-
-def _a1_bounds(cells: str) -> tuple[int, int | None, int, int | None, bool] | None:
-    match = _A1_CELLS.fullmatch(cells)
-    if not match:
-        return None
-    col0, row0, col1, row1 = match.groups()
-    single = col1 is None
-    if single:
-        if not (col0 and row0):
-            return None
-        col1, row1 = col0, row0
-    if not (col0 or row0) or not (col1 or row1) or any(r and int(r) < 1 for r in (row0, row1)):
-        return None
-    r0, c0 = int(row0 or 1) - 1, column_index(col0) if col0 else 0
-    r1 = int(row1) if row1 else None
-    c1 = column_index(col1) + 1 if col1 else None
-    if (r1 is not None and r1 <= r0) or (c1 is not None and c1 <= c0):
-        return None
-    return r0, r1, c0, c1, single
-
-
-def exceeds(sheet: Sheet, r0: int, r1: int, c0: int, c1: int, quoted: bool) -> ApiError:
-    """Google's complaint about a range outside the grid."""
-    return ApiError(
-        400,
-        f"Range ({sheet_ref(sheet.title, quoted)}!{cells_a1(r0, r1, c0, c1)}) exceeds grid "
-        f"limits. Max rows: {sheet.rows}, max columns: {sheet.cols}",
-    )
-
-
-def check_grid(sheet: Sheet, r0: int, r1: int, c0: int, c1: int, quoted: bool) -> None:
-    """Refuse a write that reaches past the grid."""
-    if r1 > sheet.rows or c1 > sheet.cols:
-        raise exceeds(sheet, r0, r1, c0, c1, quoted)
-
-
-def check_cap(book: Book) -> None:
-    """Refuse a workbook above Google's cell limit."""
-    if sum(sheet.rows * sheet.cols for sheet in book.sheets) > MAX_CELLS:
-        raise ApiError(400, CAP_MESSAGE)
-
-
-# ---- entering values
-
-
-_BOOLEANS = {"TRUE": True, "FALSE": False, "VERDADEIRO": True, "FALSO": False}
-_PT_BR_NUMBER = re.compile(
-    r"(?P<sign>[+-]?)(?:R\$\s*)?(?P<int>\d{1,3}(?:\.\d{3})+|\d*)(?:,(?P<frac>\d+))?(?P<pct>%?)"
-)
-_DMY = r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
-_HMS = r"(\d{1,2}):(\d{2})(?::(\d{2}))?"
-_MOMENT = re.compile(rf"{_DMY}(?:\s+{_HMS})?|{_HMS}")
-_DATE_PATTERNS = {"DATE": "dd/mm/yyyy", "DATE_TIME": "dd/mm/yyyy hh:mm:ss", "TIME": "hh:mm:ss"}
-
-
-def as_number(value: float) -> int | float:
-    """A number as Google keeps it: a double, whole ones shown without ".0"."""
-    number = float(value)
-    if not math.isfinite(number):
-        raise ApiError(400, "Invalid value: numbers must be finite.")
-    return int(number) if number.is_integer() and abs(number) < 2**53 else number
-
-
-def check_length(text: str) -> str:
-    """Refuse text longer than one cell can hold."""
-    if len(text) > MAX_CELL_CHARS:
-        raise ApiError(400, LENGTH_MESSAGE)
-    return text
-
-
-def enter(cell: Cell, value: object, option: str) -> Cell:
-    """The cell after writing `value` into it with valueInputOption `option`."""
-    plain_text = (cell.number_format or {}).get("type") == "TEXT"
-    stored, formula, automatic = _interpret(value, "RAW" if plain_text else option)
-    return replace(
-        cell, value=stored, formula=formula, number_format=cell.number_format or automatic
-    )
-
-
-def _interpret(value: object, option: str) -> tuple[Value, str | None, dict | None]:
-    if isinstance(value, bool):
-        return value, None, None
-    if isinstance(value, int | float):
-        return as_number(value), None, None
-    if not isinstance(value, str):
-        raise ApiError(400, f"Invalid values: {json.dumps(value)} is not a cell value.")
-    if value == "":
-        return None, None, None
-    if option == "RAW":
-        return check_length(value), None, None
-    return _user_entered(check_length(value))
-
-
-def _user_entered(text: str) -> tuple[Value, str | None, dict | None]:
-    if text.startswith("=") and len(text) > 1:
-        return FORMULA_RESULT, text, None
-    if text.startswith("'"):
-        return text[1:] or None, None, None
-    stripped = text.strip()
-    if stripped.upper() in _BOOLEANS:
-        return _BOOLEANS[stripped.upper()], None, None
-    number = _pt_br_number(stripped)
-    if number is not None:
-        return number, None, None
-    return _pt_br_moment(stripped) or (text, None, None)
-
-
-def _pt_br_number(text: str) -> int | float | None:
-    match = _PT_BR_NUMBER.fullmatch(text)
-    if not match or not (match["int"] or match["frac"]):
-        return None
-    number = float(f"{match['int'].replace('.', '') or 0}.{match['frac'] or 0}")
-    if match["pct"]:
-        number /= 100
-    return as_number(-number if match["sign"] == "-" else number)
-
-
-def _pt_br_moment(text: str) -> tuple[int | float, None, dict] | None:
-    match = _MOMENT.fullmatch(text)
-    if not match:
-        return None
-    day, month, year, hour, minute, second, *alone = match.groups()
-    hour, minute, second = (hour, minute, second) if day else alone
-    try:
-        day_part = date(_full_year(year), int(month), int(day)) if day else SERIAL_EPOCH.date()
-        time_part = datetime.strptime(f"{hour or 0}:{minute or 0}:{second or 0}", "%H:%M:%S")
-    except ValueError:
-        return None
-    days = (day_part - SERIAL_EPOCH.date()).days
-    seconds = time_part.hour * 3600 + time_part.minute * 60 + time_part.second
-    kind = "DATE_TIME" if day and hour else "DATE" if day else "TIME"
-    serial = as_number(days + seconds / 86400)
-    return serial, None, {"type": kind, "pattern": _DATE_PATTERNS[kind]}
-
-
-def _full_year(year: str) -> int:
-    # Sheets reads two-digit years 00-29 as 20xx and 30-99 as 19xx.
-    if len(year) == 4:
-        return int(year)
-    return 2000 + int(year) if int(year) < 30 else 1900 + int(year)
-
-
-def cell_from_data(cell: Cell, data: dict, fields: set[str]) -> Cell:
-    """The cell after a CellData write (updateCells/repeatCell) limited to `fields`."""
-    changes: dict[str, object] = {}
-    if "userEnteredValue" in fields:
-        changes["value"], changes["formula"] = _extended_value(data.get("userEnteredValue"))
-    if "userEnteredFormat.numberFormat" in fields:
-        changes["number_format"] = data.get("userEnteredFormat", {}).get("numberFormat")
-    if "dataValidation" in fields:
-        changes["validation"] = data.get("dataValidation")
-    return replace(cell, **changes)
-
-
-def _extended_value(value: dict | None) -> tuple[Value, str | None]:
-    if not value:
-        return None, None
-    if len(value) != 1:
-        raise ApiError(400, "userEnteredValue must hold exactly one kind of value.")
-    ((kind, raw),) = value.items()
-    if kind == "formulaValue":
-        return FORMULA_RESULT, check_length(raw)
-    if kind == "stringValue":
-        return check_length(raw) or None, None
-    if kind == "numberValue":
-        return as_number(raw), None
-    if kind == "boolValue":
-        return bool(raw), None
-    raise ApiError(400, f"The stand-in does not model userEnteredValue.{kind}.")
-
-
-_CELL_FIELDS = ("userEnteredValue", "userEnteredFormat.numberFormat", "dataValidation")
-
-
-def mask_paths(mask: str | None) -> list[str]:
-    """The paths of a FieldMask: "a(b,c),d/e" -> ["a.b", "a.c", "d.e"]."""
-    if not mask:
-        raise ApiError(400, "At least one field must be specified in 'fields'.")
-    paths = []
-    for prefix, inner in re.findall(r"([\w./*]+)(?:\(([^)]*)\))?", mask):
-        names = [f"{prefix}.{name.strip()}" for name in inner.split(",")] if inner else [prefix]
-        paths += [name.replace("/", ".") for name in names]
-    return paths
-
-
-def cell_fields(mask: str | None) -> set[str]:
-    """The CellData fields a `fields` mask names, among those the stand-in models."""
-    fields: set[str] = set()
-    for name in mask_paths(mask):
-        if name == "*":
-            fields.update(_CELL_FIELDS)
-        elif name in ("userEnteredFormat", "userEnteredFormat.numberFormat"):
-            fields.add("userEnteredFormat.numberFormat")
-        elif name in _CELL_FIELDS:
-            fields.add(name)
-        elif not name.startswith("userEnteredFormat."):
-            raise ApiError(400, f"The stand-in does not model the field '{name}'.")
-    return fields
-
-
-# ---- reading values
-
-
-def render(cell: Cell, value_option: str, date_option: str) -> Value:
-    """The cell as values.get returns it under the given render options."""
-    if value_option == "FORMULA" and cell.formula is not None:
-        return cell.formula
-    if value_option == "FORMATTED_VALUE":
-        return formatted(cell)
-    if date_option == "FORMATTED_STRING" and _date_pattern(cell):
-        return formatted(cell)
-    return cell.value
-
-
-def formatted(cell: Cell) -> str:
-    """The cell's text as the UI shows it (see SIMPLIFICATIONS)."""
-    value = cell.value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        pattern = _date_pattern(cell)
-        return format_serial(value, pattern) if pattern else str(value)
-    return "" if value is None else value
-
-
-def _date_pattern(cell: Cell) -> str | None:
-    number_format = cell.number_format or {}
-    kind = number_format.get("type")
-    number = isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
-    if kind not in _DATE_PATTERNS or not number:
-        return None
-    return number_format.get("pattern") or _DATE_PATTERNS[kind]
-
-
-def format_serial(serial: float, pattern: str) -> str:
-    """A date serial number written with a Sheets date/time pattern."""
-    moment = SERIAL_EPOCH + timedelta(days=serial, microseconds=500_000)
-    tokens = re.findall(r"y+|d+|h+|m+|s+|[^ydhms]+", pattern.lower())
-    units = [i for i, token in enumerate(tokens) if token[0] in "ydhms"]
-    pieces = []
-    for i, token in enumerate(tokens):
-        if token[0] not in "ydhms":
-            pieces.append(token)
-            continue
-        before = [tokens[j][0] for j in units if j < i][-1:]
-        after = [tokens[j][0] for j in units if j > i][:1]
-        # "m" means minutes right after an hour or right before seconds, months otherwise.
-        minutes = token[0] == "m" and (before == ["h"] or after == ["s"])
-        pieces.append(_date_piece(token, moment, minutes))
-    return "".join(pieces)
-
-
-def _date_piece(token: str, moment: datetime, minutes: bool) -> str:
-    if token[0] == "y":
-        return f"{moment.year % 100:02d}" if len(token) <= 2 else str(moment.year)
-    unit = "minute" if minutes else {"d": "day", "h": "hour", "m": "month", "s": "second"}[token[0]]
-    number = getattr(moment, unit)
-    return f"{number:02d}" if len(token) > 1 else str(number)
-
-
-def rows_of(
-    sheet: Sheet, bounds: tuple[int, int, int, int], show: Callable[[Cell], Value]
-) -> list[list[Value]]:
-    """Rows of shown cells, trailing empty cells and rows dropped, inner empties as ""."""
-    r0, r1, c0, c1 = bounds
-    rows = []
-    for r in range(r0, min(r1, sheet.last_data_row() + 1)):
-        cells = [sheet.cell(r, c) for c in range(c0, c1)]
-        while cells and not cells[-1].has_data:
-            cells.pop()
-        rows.append([show(cell) if cell.has_data else "" for cell in cells])
-    while rows and not rows[-1]:
-        rows.pop()
-    return rows
-
-
-def value_range(span: Span, options: tuple[str, str]) -> dict:
-    """A ValueRange as values.get answers it."""
-    span.check_start()
-    result: dict[str, object] = {"range": span.text(), "majorDimension": "ROWS"}
-    values = rows_of(span.sheet, span.bounds(), lambda cell: render(cell, *options))
-    if values:
-        result["values"] = values
-    return result
-
-
-# ---- writing values
-
-
-def check_rows(major_dimension: str | None) -> None:
-    """Refuse a majorDimension other than ROWS (the default)."""
-    if major_dimension not in (None, "ROWS", "DIMENSION_UNSPECIFIED"):
-        raise ApiError(400, "The stand-in serves majorDimension=ROWS only.")
-
-
-def values_of(body: dict | None) -> list[list]:
-    """The `values` of a ValueRange body, checked to be rows."""
-    body = body or {}
-    values = body.get("values", [])
-    if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
-        raise ApiError(400, "Invalid value at 'values': expected a list of rows.")
-    check_rows(body.get("majorDimension"))
-    return values
-
-
-def put_values(sheet: Sheet, r0: int, c0: int, values: list[list], option: str) -> None:
-    """Write rows of values from (r0, c0); None leaves a cell as it is."""
-    for r, row in enumerate(values, r0):
-        for c, value in enumerate(row, c0):
-            if value is not None:
-                sheet.put(r, c, enter(sheet.cell(r, c), value, option))
-
-
-def updated(sheet: Sheet, r0: int, c0: int, values: list[list]) -> dict:
-    """The updated* counts of a values write."""
-    width = max(map(len, values), default=0)
-    if not width:
-        return {}
-    written = cells_a1(r0, r0 + len(values), c0, c0 + width)
-    return {
-        "updatedRange": f"{sheet_ref(sheet.title)}!{written}",
-        "updatedRows": len(values),
-        "updatedColumns": width,
-        "updatedCells": sum(map(len, values)),
-    }
-
-
-def update_values(span: Span, values: list[list], option: str) -> dict:
-    """values.update: write from the span's first cell, inside the span unless it is one cell."""
-    height, width = len(values), max(map(len, values), default=0)
-    if not span.single:
-        _check_inside(span, height, width)
-    check_grid(span.sheet, span.r0, span.r0 + height, span.c0, span.c0 + width, span.quoted)
-    put_values(span.sheet, span.r0, span.c0, values, option)
-    return {"updatedRange": span.text(), **updated(span.sheet, span.r0, span.c0, values)}
-
-
-def _check_inside(span: Span, height: int, width: int) -> None:
-    where = f"{sheet_ref(span.sheet.title, span.quoted)}!{cells_a1(*span.bounds())}"
-    if span.r1 is not None and span.r0 + height > span.r1:
-        raise ApiError(
-            400,
-            f"Requested writing within range [{where}], but tried writing to row [{span.r1 + 1}]",
-        )
-    if span.c1 is not None and span.c0 + width > span.c1:
-        raise ApiError(
-            400,
-            f"Requested writing within range [{where}], but tried writing to column "
-            f"[{column_letters(span.c1)}]",
-        )
-
-
-def append_values(span: Span, values: list[list], option: str, insert_rows: bool) -> dict:
-    """values.append: write after the table's last row, growing the grid as needed."""
-    sheet = span.sheet
-    last = sheet.last_data_row()
-    width = max(map(len, values), default=0)
-    result: dict[str, object] = {}
-    start = span.r0
-    # An empty first row means no table: the values go right there (gspread's insert_rows
-    # relies on that after inserting a blank row).
-    data = [(r, c) for (r, c), cell in sheet.cells.items() if cell.has_data and c >= span.c0]
-    if any(r == span.r0 for r, _ in data):
-        right = max(c for r, c in data if span.r0 <= r <= last)
-        table = cells_a1(span.r0, last + 1, span.c0, right + 1)
-        result["tableRange"] = f"{sheet_ref(sheet.title)}!{table}"
-        start = last + 1
-    grow_to(sheet, 0, start)
-    if insert_rows:
-        insert_dimension(sheet, 0, start, len(values))
-    grow_to(sheet, 0, start + len(values))
-    grow_to(sheet, 1, span.c0 + width)
-    put_values(sheet, start, span.c0, values, option)
-    result["updates"] = updated(sheet, start, span.c0, values)
-    return result
-
-
-def clear_values(span: Span) -> dict:
-    """values.clear: drop values and formulas in the span, keeping formats."""
-    span.check_start()
-    r0, r1, c0, c1 = span.bounds()
-    for (r, c), cell in list(span.sheet.cells.items()):
-        if r0 <= r < r1 and c0 <= c < c1:
-            span.sheet.put(r, c, replace(cell, value=None, formula=None))
-    return {"clearedRange": span.text()}
-
-
-# ---- rows and columns
-
-
-_BOUND_KEYS = (("startRowIndex", "endRowIndex"), ("startColumnIndex", "endColumnIndex"))
-
-
-def _reindex(sheet: Sheet, axis: int, where: Callable[[int], int | None]) -> None:
-    moved = {}
-    for (r, c), cell in sheet.cells.items():
-        index = where(c if axis else r)
-        if index is not None:
-            moved[(r, index) if axis else (index, c)] = cell
-    sheet.cells = moved
-
-
-def _move_protected(sheet: Sheet, axis: int, start: Callable, end: Callable) -> None:
-    low, high = _BOUND_KEYS[axis]
-    for protected in sheet.protected:
-        grid = protected.get("range", {})
-        if low in grid:
-            grid[low] = start(grid[low])
-        if high in grid:
-            grid[high] = end(grid[high])
-
-
-def grow_to(sheet: Sheet, axis: int, size: int) -> None:
-    """Make the grid at least `size` rows (axis 0) or columns (axis 1)."""
-    sheet.resize(axis, max(sheet.size(axis), size))
-
-
-def insert_dimension(
-    sheet: Sheet, axis: int, start: int, count: int, from_before: bool = True
-) -> None:
-    """Insert `count` rows/columns before index `start`, formatted like their neighbour."""
-    _reindex(sheet, axis, lambda i: i + count if i >= start else i)
-    _move_protected(
-        sheet,
-        axis,
-        lambda b: b + count if b >= start else b,
-        lambda b: b + count if b > start else b,
-    )
-    sheet.resize(axis, sheet.size(axis) + count)
-    after = start + count if start + count < sheet.size(axis) else None
-    before = start - 1 if start > 0 else None
-    neighbour = before if before is not None and (from_before or after is None) else after
-    if neighbour is not None:
-        _copy_formats(sheet, axis, neighbour, range(start, start + count))
-
-
-def _copy_formats(sheet: Sheet, axis: int, source: int, targets: range) -> None:
-    line = [(key, cell) for key, cell in sheet.cells.items() if key[axis] == source]
-    for (r, c), cell in line:
-        if cell.number_format or cell.validation:
-            formats = Cell(number_format=cell.number_format, validation=cell.validation)
-            for target in targets:
-                sheet.put(*((r, target) if axis else (target, c)), formats)
-
-
-def delete_dimension(sheet: Sheet, axis: int, start: int, end: int) -> None:
-    """Delete rows/columns [start, end)."""
-    count = end - start
-
-    def shift(bound: int) -> int:
-        return bound - min(max(bound - start, 0), count)
-
-    _reindex(sheet, axis, lambda i: i if i < start else None if i < end else i - count)
-    _move_protected(sheet, axis, shift, shift)
-    sheet.resize(axis, sheet.size(axis) - count)
-
-
-def move_dimension(sheet: Sheet, axis: int, start: int, end: int, destination: int) -> None:
-    """Move rows/columns [start, end) to `destination`, counted before they are removed."""
-    order = list(range(sheet.size(axis)))
-    block = order[start:end]
-    del order[start:end]
-    at = destination if destination <= start else destination - len(block)
-    order[at:at] = block
-    _reindex(sheet, axis, {old: new for new, old in enumerate(order)}.get)
-
-
-def set_size(sheet: Sheet, axis: int, size: int) -> None:
-    """Set the row/column count, dropping cells past it."""
-    if size < 1:
-        raise ApiError(400, "A sheet needs at least one row and one column.")
-    _reindex(sheet, axis, lambda i: i if i < size else None)
-    sheet.resize(axis, size)
-
-
-def sort_rows(
-    sheet: Sheet, bounds: tuple[int, int, int, int], specs: list[tuple[int, bool]]
-) -> None:
-    """Sort rows r0..r1 of columns c0..c1 by (column, descending) specs; blanks go last."""
-    r0, r1, c0, c1 = bounds
-    rows = [[sheet.cell(r, c) for c in range(c0, c1)] for r in range(r0, r1)]
-    for column, descending in reversed(specs):
-        rows.sort(key=lambda row: _sort_key(row[column - c0], descending), reverse=descending)
-    for r, row in enumerate(rows, r0):
-        for c, cell in enumerate(row, c0):
-            sheet.put(r, c, cell)
-
-
-def _sort_key(cell: Cell, descending: bool) -> tuple:
-    value = cell.value
-    # Sheets orders numbers, then text, then booleans; blanks stay last either way.
-    if value is None:
-        rank, key = 0, 0
-    elif isinstance(value, bool):
-        rank, key = 2, value
-    elif isinstance(value, str):
-        rank, key = 1, value.casefold()
-    else:
-        rank, key = 0, value
-    blank_last = value is not None if descending else value is None
-    return blank_last, rank, key
-
-
-# ---- spreadsheets.batchUpdate requests
-
-
-_AXES = {"ROWS": 0, "COLUMNS": 1}
-
-
-def grid_span(book: Book, grid_range: dict) -> Span:
-    """A GridRange as a span, refused if it reaches past the grid."""
-    sheet = book.by_id(grid_range.get("sheetId", 0))
-    r0, c0 = grid_range.get("startRowIndex", 0), grid_range.get("startColumnIndex", 0)
-    r1 = grid_range.get("endRowIndex", sheet.rows)
-    c1 = grid_range.get("endColumnIndex", sheet.cols)
-    if not (0 <= r0 <= r1 and 0 <= c0 <= c1):
-        raise ApiError(400, "The range's start must not come after its end.")
-    check_grid(sheet, r0, r1, c0, c1, quoted=True)
-    return Span(sheet, r0, r1, c0, c1, quoted=True)
-
-
-def _dimension(
-    book: Book, dimension_range: dict, inserting: bool = False
-) -> tuple[Sheet, int, int, int]:
-    sheet = book.by_id(dimension_range.get("sheetId", 0))
-    axis = _AXES.get(dimension_range.get("dimension", ""))
-    if axis is None:
-        raise ApiError(400, "dimension must be ROWS or COLUMNS.")
-    start = dimension_range.get("startIndex", 0)
-    end = dimension_range.get("endIndex", sheet.size(axis))
-    if not 0 <= start < end:
-        raise ApiError(400, "startIndex must be less than endIndex.")
-    if (start if inserting else end) > sheet.size(axis):
-        rows = (start, end, 0, sheet.cols) if axis == 0 else (0, sheet.rows, start, end)
-        raise exceeds(sheet, *rows, quoted=True)
-    return sheet, axis, start, end
-
-
-def _each_cell(span: Span) -> Iterable[tuple[int, int]]:
-    r0, r1, c0, c1 = span.bounds()
-    return ((r, c) for r in range(r0, r1) for c in range(c0, c1))
-
-
-def _new_sheet_id(book: Book) -> int:
-    taken = {sheet.sheet_id for sheet in book.sheets}
-    while True:
-        candidate = secrets.randbelow(2**31 - 1) + 1
-        if candidate not in taken:
-            return candidate
-
-
-def _free_title(book: Book, title: str, renamed: Sheet | None = None) -> str:
-    if book.titled(title) not in (None, renamed):
-        raise ApiError(
-            400, f'A sheet with the name "{title}" already exists. Please enter another name.'
-        )
-    return title
-
-
-def add_sheet(book: Book, body: dict) -> dict:
-    """addSheet."""
-    properties = body.get("properties", {})
-    grid = properties.get("gridProperties", {})
-    sheet_id = properties.get("sheetId", _new_sheet_id(book))
-    if any(sheet.sheet_id == sheet_id for sheet in book.sheets):
-        raise ApiError(400, f"A sheet with id {sheet_id} already exists.")
-    default_title = next(
-        f"Página{n}" for n in range(len(book.sheets) + 1, 10**6) if not book.titled(f"Página{n}")
-    )
-    sheet = Sheet(
-        sheet_id,
-        _free_title(book, properties.get("title") or default_title),
-        grid.get("rowCount", GRID_ROWS),
-        grid.get("columnCount", GRID_COLS),
-        grid.get("frozenRowCount", 0),
-        grid.get("frozenColumnCount", 0),
-        bool(properties.get("hidden", False)),
-    )
-    index = properties.get("index", len(book.sheets))
-    book.sheets.insert(index, sheet)
-    return {"addSheet": {"properties": sheet.metadata(book.sheets.index(sheet))["properties"]}}
-
-
-_SHEET_FIELDS = (
-    "title",
-    "index",
-    "hidden",
-    "gridProperties.rowCount",
-    "gridProperties.columnCount",
-    "gridProperties.frozenRowCount",
-    "gridProperties.frozenColumnCount",
-)
-
-
-def update_sheet_properties(book: Book, body: dict) -> dict:
-    """updateSheetProperties, for the fields in _SHEET_FIELDS."""
-    properties = body.get("properties", {})
-    grid = properties.get("gridProperties", {})
-    sheet = book.by_id(properties.get("sheetId", 0))
-    for name in _sheet_fields(body.get("fields")):
-        if name == "title":
-            sheet.title = _free_title(book, properties.get("title", ""), renamed=sheet)
-        elif name == "index":
-            book.sheets.remove(sheet)
-            book.sheets.insert(properties.get("index", 0), sheet)
-        elif name == "hidden":
-            sheet.hidden = bool(properties.get("hidden", False))
-        elif name == "gridProperties.frozenRowCount":
-            sheet.frozen_rows = grid.get("frozenRowCount", 0)
-        elif name == "gridProperties.frozenColumnCount":
-            sheet.frozen_cols = grid.get("frozenColumnCount", 0)
-        else:
-            axis = int(name == "gridProperties.columnCount")
-            set_size(sheet, axis, grid.get(name.split(".")[1], 0))
-    return {}
-
-
-def _sheet_fields(mask: str | None) -> list[str]:
-    names = []
-    for name in mask_paths(mask):
-        if name in ("*", "gridProperties"):
-            names += [f for f in _SHEET_FIELDS if name == "*" or f.startswith(name)]
-        elif name in _SHEET_FIELDS:
-            names.append(name)
-        else:
-            raise ApiError(400, f"The stand-in does not model the field '{name}'.")
-    return names
-
-
-def append_dimension(book: Book, body: dict) -> dict:
-    """appendDimension."""
-    sheet = book.by_id(body.get("sheetId", 0))
-    axis = _AXES.get(body.get("dimension", ""))
-    length = body.get("length", 0)
-    if axis is None or length < 1:
-        raise ApiError(400, "appendDimension needs dimension ROWS or COLUMNS and length >= 1.")
-    sheet.resize(axis, sheet.size(axis) + length)
-    return {}
-
-
-def insert_dimension_request(book: Book, body: dict) -> dict:
-    """insertDimension."""
-    sheet, axis, start, end = _dimension(book, body.get("range", {}), inserting=True)
-    insert_dimension(sheet, axis, start, end - start, body.get("inheritFromBefore", False))
-    return {}
-
-
-def delete_dimension_request(book: Book, body: dict) -> dict:
-    """deleteDimension."""
-    sheet, axis, start, end = _dimension(book, body.get("range", {}))
-    if end - start >= sheet.size(axis):
-        raise ApiError(400, f"You can't delete all the {('rows', 'columns')[axis]} on the sheet.")
-    delete_dimension(sheet, axis, start, end)
-    return {}
-
-
-def move_dimension_request(book: Book, body: dict) -> dict:
-    """moveDimension."""
-    sheet, axis, start, end = _dimension(book, body.get("source", {}))
-    destination = body.get("destinationIndex", 0)
-    if not 0 <= destination <= sheet.size(axis):
-        raise ApiError(400, f"destinationIndex {destination} is outside the grid.")
-    move_dimension(sheet, axis, start, end, destination)
-    return {}
-
-
-def sort_range(book: Book, body: dict) -> dict:
-    """sortRange."""
-    span = grid_span(book, body.get("range", {}))
-    specs = [
-        (spec.get("dimensionIndex", 0), spec.get("sortOrder", "ASCENDING") == "DESCENDING")
-        for spec in body.get("sortSpecs", [])
-    ]
-    _, _, c0, c1 = span.bounds()
-    if not specs or any(not c0 <= column < c1 for column, _ in specs):
-        raise ApiError(400, "Each sortSpecs[].dimensionIndex must be a column of the range.")
-    sort_rows(span.sheet, span.bounds(), specs)
-    return {}
-
-
-def add_protected_range(book: Book, body: dict) -> dict:
-    """addProtectedRange."""
-    # Google leaves unset fields out, and gspread sends them as nulls.
-    protected = {
-        k: copy.deepcopy(v) for k, v in body.get("protectedRange", {}).items() if v is not None
-    }
-    sheet = grid_span(book, protected.get("range", {})).sheet
-    protected["protectedRangeId"] = protected.get("protectedRangeId") or secrets.randbelow(2**31)
-    protected["requestingUserCanEdit"] = True
-    sheet.protected.append(protected)
-    return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
-
-
-def delete_protected_range(book: Book, body: dict) -> dict:
-    """deleteProtectedRange."""
-    wanted = body.get("protectedRangeId")
-    for sheet in book.sheets:
-        kept = [p for p in sheet.protected if p["protectedRangeId"] != wanted]
-        if len(kept) < len(sheet.protected):
-            sheet.protected = kept
-            return {}
-    raise ApiError(400, f"No protected range with id: {wanted}")
-
-
-def set_data_validation(book: Book, body: dict) -> dict:
-    """setDataValidation; no rule clears validation."""
-    span = grid_span(book, body.get("range", {}))
-    rule = body.get("rule")
-    for r, c in _each_cell(span):
-        span.sheet.put(r, c, replace(span.sheet.cell(r, c), validation=rule))
-    return {}
-
-
-def repeat_cell(book: Book, body: dict) -> dict:
-    """repeatCell."""
-    span = grid_span(book, body.get("range", {}))
-    fields, data = cell_fields(body.get("fields")), body.get("cell", {})
-    for r, c in _each_cell(span):
-        span.sheet.put(r, c, cell_from_data(span.sheet.cell(r, c), data, fields))
-    return {}
-
-
-def update_cells(book: Book, body: dict) -> dict:
-    """updateCells, from `start` (only the given cells) or over `range` (the rest cleared)."""
-    fields = cell_fields(body.get("fields"))
-    rows = [row.get("values", []) for row in body.get("rows", [])]
-    if "start" in body:
-        start = body["start"]
-        sheet = book.by_id(start.get("sheetId", 0))
-        r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
-        width = max(map(len, rows), default=0)
-        check_grid(sheet, r0, r0 + len(rows), c0, c0 + width, quoted=True)
-        targets = [(r0 + i, c0 + j) for i, row in enumerate(rows) for j in range(len(row))]
-    else:
-        span = grid_span(book, body.get("range", {}))
-        sheet, r0, c0 = span.sheet, span.r0, span.c0
-        targets = list(_each_cell(span))
-    for r, c in targets:
-        row = rows[r - r0] if r - r0 < len(rows) else []
-        data = row[c - c0] if c - c0 < len(row) else {}
-        sheet.put(r, c, cell_from_data(sheet.cell(r, c), data, fields))
-    return {}
-
-
-REQUESTS: dict[str, Callable[[Book, dict], dict]] = {
-    "addSheet": add_sheet,
-    "updateSheetProperties": update_sheet_properties,
-    "appendDimension": append_dimension,
-    "insertDimension": insert_dimension_request,
-    "deleteDimension": delete_dimension_request,
-    "moveDimension": move_dimension_request,
-    "sortRange": sort_range,
-    "addProtectedRange": add_protected_range,
-    "deleteProtectedRange": delete_protected_range,
-    "setDataValidation": set_data_validation,
-    "repeatCell": repeat_cell,
-    "updateCells": update_cells,
-}
-
-
-def apply_requests(book: Book, requests: list[dict]) -> list[dict]:
-    """Apply batchUpdate requests in order to a draft book; the replies, or the first error."""
-    if not requests:
-        raise ApiError(400, "Must specify at least one request.")
-    replies = []
-    for i, request in enumerate(requests):
-        kind = next(iter(request), "") if isinstance(request, dict) else ""
-        try:
-            if len(request) != 1 or kind not in REQUESTS:
-                raise ApiError(400, "the stand-in does not model this request.")
-            replies.append(REQUESTS[kind](book, request[kind]))
-            check_cap(book)
-        except ApiError as error:
-            raise ApiError(400, f"Invalid requests[{i}].{kind}: {error.message}") from None
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise ApiError(400, f"Invalid requests[{i}].{kind}: malformed ({error!r}).") from None
-    return replies
-
-
 # ---- HTTP plumbing
-
-
-def rfc3339(moment: datetime) -> str:
-    """2025-06-17T12:03:04.567Z."""
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
-
-
-def _now() -> datetime:
-    moment = datetime.now(UTC)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def json_response(payload: dict, status: int) -> Response:
@@ -1298,140 +180,31 @@ def _json_body(request: Request) -> dict | None:
         raise ApiError(400, f"Invalid JSON payload received. {error}") from None
 
 
-def _enum(args: dict, name: str, allowed: tuple[str, ...]) -> str:
-    value = args.get(name, allowed[0])
-    if value not in allowed:
-        snake = re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
-        type_name = name[0].upper() + name[1:]
-        raise ApiError(
-            400,
-            f"Invalid value at '{snake}' (type.googleapis.com/google.apps.sheets.v4.{type_name}), "
-            f'"{value}"',
-        )
-    return value
-
-
-_VALUE_RENDER = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
-_DATE_TIME_RENDER = ("SERIAL_NUMBER", "FORMATTED_STRING")
-
-
-def render_options(args: dict) -> tuple[str, str]:
-    """(valueRenderOption, dateTimeRenderOption) of a values read."""
-    check_rows(args.get("majorDimension"))
-    value = _enum(args, "valueRenderOption", _VALUE_RENDER)
-    return value, _enum(args, "dateTimeRenderOption", _DATE_TIME_RENDER)
-
-
-def response_options(args: dict) -> tuple[str, str] | None:
-    """The render options of a write's updatedData, None unless includeValuesInResponse."""
-    if str(args.get("includeValuesInResponse", "")).lower() != "true":
-        return None
-    value = _enum(args, "responseValueRenderOption", _VALUE_RENDER)
-    return value, _enum(args, "responseDateTimeRenderOption", _DATE_TIME_RENDER)
-
-
-def with_data(book: Book, updates: dict, options: tuple[str, str] | None) -> dict:
-    """Write results, with the written values as updatedData when they were asked for."""
-    if options and "updatedRange" in updates:
-        updates["updatedData"] = value_range(parse_a1(book, updates["updatedRange"]), options)
-    return updates
-
-
-def input_option(value: str | None) -> str:
-    """A checked valueInputOption."""
-    if value is None:
-        raise ApiError(400, "'valueInputOption' is required but not specified")
-    return _enum({"valueInputOption": value}, "valueInputOption", ("RAW", "USER_ENTERED"))
-
-
-def _b64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def verify_assertion(assertion: str, keys: dict[str, dict[str, rsa.RSAPublicKey]]) -> dict:
-    """The claims of a service account's signed JWT, or the token endpoint's refusal."""
-    try:
-        header_part, claims_part, signature = assertion.split(".")
-        header, claims = json.loads(_b64(header_part)), json.loads(_b64(claims_part))
-        if header.get("alg") != "RS256":
-            raise ValueError(header.get("alg"))
-        key = keys[claims["iss"]][header["kid"]]
-        signed = f"{header_part}.{claims_part}".encode()
-        key.verify(_b64(signature), signed, padding.PKCS1v15(), hashes.SHA256())
-    except (ValueError, KeyError, TypeError, AttributeError, InvalidSignature):
-        raise OAuthError("invalid_grant", "Invalid JWT Signature.") from None
-    if claims.get("aud") != TOKEN_URI:
-        raise OAuthError("invalid_grant", "Invalid JWT: Failed audience check.")
-    now = time.time()
-    issued, expires = claims.get("iat", 0), claims.get("exp", 0)
-    if not issued - 300 <= now < expires <= issued + 3600:
-        raise OAuthError(
-            "invalid_grant",
-            "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable "
-            "timeframe. Check your iat and exp values in the JWT claim.",
-        )
-    return claims
-
-
-def _drive_not_found(key: str) -> ApiError:
-    message = f"File not found: {key}."
-    detail = {
-        "message": message,
-        "domain": "global",
-        "reason": "notFound",
-        "location": "fileId",
-        "locationType": "parameter",
-    }
-    return ApiError(404, message, errors=[detail])
-
-
 # ---- the service
 
 
-class SheetsStandIn:
+class SheetsStandIn(SheetsUI):
     """Google Sheets v4, Drive files.get and the OAuth token endpoint, in-process."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.latency = 0.0
         self.sleep: Callable[[float], None] = time.sleep
         self.quota_per_minute: int | None = None
-        self.clock: Callable[[], float] = time.monotonic
         self.drive_lag = DRIVE_LAG
-        self.script_lock_refused = False  # the script's LockService.tryLock fails
-        self._lock = threading.RLock()
-        self._books: dict[str, Book] = {}
-        self._keys: dict[str, dict[str, rsa.RSAPublicKey]] = {}
-        self._grants: dict[str, Grant] = {}
+        self._tokens = Tokens()
         self._failures: list[int] = []
         self._down: int | None = None
         self._losses: list[frozenset[str]] = []
         self._quota: dict[tuple[str, bool], tuple[float, int]] = {}
-        self._scripts: dict[str, AppsScript] = {}
 
     # -- set-up
 
     def register_service_account(self, info: dict[str, str]) -> None:
         """Learn the public key of a service account's key file."""
         with self._lock:
-            keys = self._keys.setdefault(info["client_email"], {})
-            keys[info["private_key_id"]] = public_key(info)
-
-    def create_spreadsheet(
-        self,
-        title: str = "Planilha sem título",
-        worksheets: Iterable[str] = ("Página1",),
-        shared_with: Iterable[str] = (),
-    ) -> str:
-        """Create a spreadsheet of empty 1000x26 worksheets; its 44-character id."""
-        key = "1" + "".join(secrets.choice(ID_ALPHABET) for _ in range(43))
-        book = Book(key, title, frozenset(shared_with), [], _now(), _now())
-        for title_of_sheet in worksheets:
-            sheet_id = _new_sheet_id(book) if book.sheets else 0
-            book.sheets.append(Sheet(sheet_id, title_of_sheet))
-        with self._lock:
-            self._books[key] = book
-        return key
+            self._tokens.register(info)
 
     def adapter(self) -> WSGIAdapter:
         """A requests adapter to mount on "https://" so Google's URLs reach this stand-in."""
@@ -1484,117 +257,6 @@ class SheetsStandIn:
         with self._lock:
             self._losses.extend([frozenset(kinds)] * n)
 
-    # -- what a person does in the Sheets UI
-
-    def person_type(self, key: str, worksheet: str, cell: str, text: str) -> None:
-        """Type `text` into a cell, as USER_ENTERED."""
-        self._person_enters(key, worksheet, cell, [[text]])
-
-    def person_paste(self, key: str, worksheet: str, top_left: str, rows: list[list[str]]) -> None:
-        """Paste rows of text from the cell `top_left` on, as USER_ENTERED: one edit."""
-        self._person_enters(key, worksheet, top_left, rows)
-
-    def person_tick(self, key: str, worksheet: str, cell: str, checked: bool) -> None:
-        """Tick or untick a checkbox: the cell becomes TRUE or FALSE."""
-        self._person_enters(key, worksheet, cell, [[checked]])
-
-    def person_insert_rows(self, key: str, worksheet: str, before_row: int, count: int = 1) -> None:
-        """Insert empty rows above 1-based `before_row`."""
-        self._person(key, worksheet, lambda s: insert_dimension(s, 0, before_row - 1, count))
-
-    def person_delete_rows(self, key: str, worksheet: str, row: int, count: int = 1) -> None:
-        """Delete `count` rows from 1-based `row`."""
-        self._person(key, worksheet, lambda s: delete_dimension(s, 0, row - 1, row - 1 + count))
-
-    def person_move_column(self, key: str, worksheet: str, from_col: int, to_col: int) -> None:
-        """Drag the 1-based column `from_col` so that it becomes column `to_col`."""
-        destination = to_col - 1 if to_col < from_col else to_col
-        self._person(
-            key, worksheet, lambda s: move_dimension(s, 1, from_col - 1, from_col, destination)
-        )
-
-    def person_insert_column(self, key: str, worksheet: str, before_col: int, header: str) -> None:
-        """Insert an empty column before 1-based `before_col`, then type `header` in row 1."""
-
-        def change(sheet: Sheet) -> None:
-            insert_dimension(sheet, 1, before_col - 1, 1)
-            header_cell = sheet.cell(0, before_col - 1)
-            sheet.put(0, before_col - 1, enter(header_cell, header, "USER_ENTERED"))
-
-        self._person_edits(key, worksheet, (0, 1, before_col - 1, before_col), change)
-
-    def person_sort(self, key: str, worksheet: str, by_col: int, descending: bool = False) -> None:
-        """Sort rows 2..last non-empty row by the 1-based column `by_col`."""
-
-        def change(sheet: Sheet) -> None:
-            bounds = (1, sheet.last_data_row() + 1, 0, sheet.cols)
-            sort_rows(sheet, bounds, [(by_col - 1, descending)])
-
-        self._person(key, worksheet, change)
-
-    def person_open(self, key: str) -> None:
-        """Open the spreadsheet in the browser, which runs the installed script's onOpen."""
-        self._run_script(key, lambda script, book: script.on_open(book))
-
-    # -- the Apps Script of sheets/apps_script.gs
-
-    def install_script(self, key: str, cases_tab: str = "Casos") -> None:
-        """Paste sheets/apps_script.gs into the spreadsheet: people's cell edits run its onEdit."""
-        from tests.standin.apps_script import AppsScript  # here: it builds on this module
-
-        with self._lock:
-            self._scripts[key] = AppsScript(cases_tab)
-
-    # -- inspection
-
-    def grid(self, key: str, worksheet: str) -> list[list[Value]]:
-        """Effective values, trailing empties trimmed, inner empties as ""."""
-        sheet = self._sheet(key, worksheet)
-        return rows_of(sheet, (0, sheet.rows, 0, sheet.cols), lambda cell: cell.value)
-
-    def cell(self, key: str, worksheet: str, cell: str) -> Value:
-        """A cell's effective value, None if empty."""
-        return self._cell(key, worksheet, cell).value
-
-    def is_formula(self, key: str, worksheet: str, cell: str) -> bool:
-        """Whether the cell holds a formula."""
-        return self._cell(key, worksheet, cell).formula is not None
-
-    def number_format(self, key: str, worksheet: str, cell: str) -> dict | None:
-        """The cell's userEnteredFormat.numberFormat."""
-        return copy.deepcopy(self._cell(key, worksheet, cell).number_format)
-
-    def validation(self, key: str, worksheet: str, cell: str) -> dict | None:
-        """The data validation rule covering the cell."""
-        return copy.deepcopy(self._cell(key, worksheet, cell).validation)
-
-    def protected_ranges(self, key: str, worksheet: str) -> list[dict]:
-        """The worksheet's protected ranges as spreadsheets.get lists them."""
-        return copy.deepcopy(self._sheet(key, worksheet).protected)
-
-    def titles(self, key: str) -> list[str]:
-        """The worksheets' titles, in order."""
-        with self._lock:
-            return [sheet.title for sheet in self._books[key].sheets]
-
-    def hidden(self, key: str, worksheet: str) -> bool:
-        """Whether the worksheet is hidden."""
-        return self._sheet(key, worksheet).hidden
-
-    def frozen_rows(self, key: str, worksheet: str) -> int:
-        """How many rows are frozen."""
-        return self._sheet(key, worksheet).frozen_rows
-
-    def grid_size(self, key: str, worksheet: str) -> tuple[int, int]:
-        """(rows, columns) of the grid."""
-        sheet = self._sheet(key, worksheet)
-        return sheet.rows, sheet.cols
-
-    def modified_time(self, key: str) -> str:
-        """The file's true last change, which Drive's modifiedTime reports only after a lag."""
-        with self._lock:
-            return rfc3339(self._books[key].modified)
-
     # -- HTTP
 
     # builtins.bytes: in this class, "bytes" is the method above.
@@ -1612,7 +274,7 @@ class SheetsStandIn:
         form = request.form.to_dict()
         with self._lock:
             try:
-                payload, status = self._grant(form), 200
+                payload, status = self._tokens.grant(form), 200
             except OAuthError as error:
                 payload, status = (
                     {"error": error.error, "error_description": error.description},
@@ -1622,16 +284,6 @@ class SheetsStandIn:
             size = len(response.get_data())
             self.calls.append(Call(request.method, kind, request.path, {}, form, status, size))
         return response
-
-    def _grant(self, form: dict) -> dict:
-        if form.get("grant_type") != JWT_GRANT:
-            raise OAuthError(
-                "unsupported_grant_type", f"Invalid grant_type: {form.get('grant_type')}"
-            )
-        claims = verify_assertion(form.get("assertion", ""), self._keys)
-        token = "ya29.standin-" + secrets.token_urlsafe(48)
-        self._grants[token] = Grant(claims["iss"], frozenset(claims.get("scope", "").split()))
-        return {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
 
     def _api(self, request: Request, kind: str, args: dict) -> Response:
         if self.latency:
@@ -1663,7 +315,7 @@ class SheetsStandIn:
         if self._down is not None or self._failures:
             status = self._down if self._down is not None else self._failures.pop(0)
             raise ApiError(status, self._quota_message(kind) if status == 429 else None)
-        grant = self._authenticate(request)
+        grant = self._tokens.authenticate(request.headers.get("Authorization"))
         handler = getattr(self, f"_serve_{kind}", None)
         if handler is None:
             raise ApiError(404, "Method not found.")
@@ -1672,16 +324,6 @@ class SheetsStandIn:
         email = grant.email
         self._spend_quota(email, kind)
         return handler(request, email, body, **args)
-
-    def _authenticate(self, request: Request) -> Grant:
-        header = request.headers.get("Authorization")
-        if not header:
-            raise ApiError(401, MISSING_CREDENTIALS)
-        scheme, _, token = header.partition(" ")
-        grant = self._grants.get(token) if scheme.lower() == "bearer" else None
-        if grant is None:
-            raise ApiError(401, INVALID_CREDENTIALS)
-        return grant
 
     def _spend_quota(self, email: str, kind: str) -> None:
         if self.quota_per_minute is None:
@@ -1714,65 +356,6 @@ class SheetsStandIn:
         self._commit(draft)
         return result
 
-    def _commit(self, draft: Book) -> None:
-        # modifiedTime must move on every write, even two in the same millisecond.
-        draft.modified = max(_now(), draft.modified + timedelta(milliseconds=1))
-        draft.unpublished = (*draft.unpublished, (self.clock(), draft.modified))
-        self._books[draft.key] = draft
-
-    def _person(self, key: str, worksheet: str, change: Callable[[Sheet], None]) -> None:
-        with self._lock:
-            draft = self._books[key].copy()
-            change(_worksheet(draft, worksheet))
-            check_cap(draft)
-            self._commit(draft)
-
-    def _person_edits(
-        self,
-        key: str,
-        worksheet: str,
-        bounds: tuple[int, int, int, int],
-        change: Callable[[Sheet], None],
-    ) -> None:
-        """A person's change of the cells in `bounds`, then the script's onEdit for them."""
-
-        def on_edit(script: "AppsScript", book: Book) -> bool:
-            return script.on_edit(book, Span(_worksheet(book, worksheet), *bounds), _now())
-
-        self._person(key, worksheet, change)
-        self._run_script(key, on_edit)
-
-    def _person_enters(self, key: str, worksheet: str, top_left: str, rows: list[list]) -> None:
-        r0, c0 = _cell_index(top_left)
-        bounds = (r0, r0 + len(rows), c0, c0 + max(map(len, rows), default=0))
-        if bounds[0] == bounds[1] or bounds[2] == bounds[3]:
-            raise ValueError("Nothing to enter")
-
-        def change(sheet: Sheet) -> None:
-            check_grid(sheet, *bounds, quoted=True)
-            put_values(sheet, r0, c0, rows, "USER_ENTERED")
-
-        self._person_edits(key, worksheet, bounds, change)
-
-    def _run_script(self, key: str, trigger: Callable[["AppsScript", Book], bool]) -> None:
-        # Its own change right after the person's, as Google runs the trigger a moment later;
-        # without the document lock the script gives up.
-        with self._lock:
-            script = self._scripts.get(key)
-            if script is None or self.script_lock_refused:
-                return
-            draft = self._books[key].copy()
-            if trigger(script, draft):
-                check_cap(draft)
-                self._commit(draft)
-
-    def _sheet(self, key: str, worksheet: str) -> Sheet:
-        with self._lock:
-            return _worksheet(self._books[key], worksheet)
-
-    def _cell(self, key: str, worksheet: str, cell: str) -> Cell:
-        return self._sheet(key, worksheet).cell(*_cell_index(cell))
-
     # -- endpoints
 
     def _serve_get_spreadsheet(self, request: Request, email: str, body: None, key: str) -> dict:
@@ -1781,21 +364,19 @@ class SheetsStandIn:
     def _serve_drive_get(self, request: Request, email: str, body: None, key: str) -> dict:
         book = self._books.get(key)
         if book is None or email not in book.shared_with:
-            raise _drive_not_found(key)
+            raise drive_not_found(key)
         book.publish(self.clock(), self.drive_lag)
         return book.drive_metadata(request.args.get("fields"))
 
     def _serve_values_get(
         self, request: Request, email: str, body: None, key: str, rng: str
     ) -> dict:
-        options = render_options(request.args)
-        return value_range(parse_a1(self._book(key, email), rng), options)
+        read = values_get(request.args, rng)
+        return read(self._book(key, email))
 
     def _serve_values_batch_get(self, request: Request, email: str, body: None, key: str) -> dict:
-        options = render_options(request.args)
-        book = self._book(key, email)
-        ranges = [value_range(parse_a1(book, r), options) for r in request.args.getlist("ranges")]
-        return {"spreadsheetId": key, **({"valueRanges": ranges} if ranges else {})}
+        read = values_batch_get(request.args)
+        return read(self._book(key, email))
 
     def _serve_batch_update(self, request: Request, email: str, body: dict, key: str) -> dict:
         requests = (body or {}).get("requests", [])
@@ -1805,85 +386,28 @@ class SheetsStandIn:
     def _serve_values_update(
         self, request: Request, email: str, body: dict, key: str, rng: str
     ) -> dict:
-        option = input_option(request.args.get("valueInputOption"))
-        values, options = values_of(body), response_options(request.args)
-
-        def change(book: Book) -> dict:
-            return with_data(book, update_values(parse_a1(book, rng), values, option), options)
-
-        return {"spreadsheetId": key, **self._write(key, email, change)}
+        return self._write(key, email, values_update(request.args, body, rng))
 
     def _serve_values_append(
         self, request: Request, email: str, body: dict, key: str, rng: str
     ) -> dict:
-        option = input_option(request.args.get("valueInputOption"))
-        insert = _enum(request.args, "insertDataOption", ("OVERWRITE", "INSERT_ROWS"))
-        values, options = values_of(body), response_options(request.args)
-
-        def change(book: Book) -> dict:
-            result = append_values(parse_a1(book, rng), values, option, insert == "INSERT_ROWS")
-            with_data(book, result["updates"], options)
-            return result
-
-        result = self._write(key, email, change)
-        result["updates"] = {"spreadsheetId": key, **result["updates"]}
-        return {"spreadsheetId": key, **result}
+        return self._write(key, email, values_append(request.args, body, rng))
 
     def _serve_values_batch_update(
         self, request: Request, email: str, body: dict, key: str
     ) -> dict:
-        body = body or {}
-        option, options = input_option(body.get("valueInputOption")), response_options(body)
-        data = [(item.get("range", ""), values_of(item)) for item in body.get("data", [])]
-
-        def change(book: Book) -> dict:
-            spans = [(parse_a1(book, text), values) for text, values in data]
-            written = [update_values(span, values, option) for span, values in spans]
-            responses = [with_data(book, response, options) for response in written]
-            totals = {
-                "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-                "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
-                "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-                "totalUpdatedSheets": len({span.sheet.sheet_id for span, _ in spans}),
-            }
-            return {
-                **{name: total for name, total in totals.items() if total},
-                "responses": [{"spreadsheetId": key, **response} for response in responses],
-            }
-
-        return {"spreadsheetId": key, **self._write(key, email, change)}
+        return self._write(key, email, values_batch_update(body))
 
     def _serve_values_batch_clear(self, request: Request, email: str, body: dict, key: str) -> dict:
-        ranges = (body or {}).get("ranges", [])
-
-        def change(book: Book) -> dict:
-            cleared = [clear_values(parse_a1(book, text))["clearedRange"] for text in ranges]
-            return {"clearedRanges": cleared} if cleared else {}
-
-        return {"spreadsheetId": key, **self._write(key, email, change)}
+        return self._write(key, email, values_batch_clear(body))
 
     def _serve_values_clear(
         self, request: Request, email: str, body: dict, key: str, rng: str
     ) -> dict:
-        result = self._write(key, email, lambda book: clear_values(parse_a1(book, rng)))
-        return {"spreadsheetId": key, **result}
+        return self._write(key, email, values_clear(rng))
 
 
 def _scopes_for(kind: str) -> frozenset[str]:
     if kind == "drive_get":
-        return _DRIVE_METADATA
-    return _SHEETS_READ if kind in READS else _SHEETS_WRITE
-
-
-def _worksheet(book: Book, title: str) -> Sheet:
-    sheet = book.titled(title)
-    if sheet is None:
-        raise KeyError(f"No worksheet titled {title!r}")
-    return sheet
-
-
-def _cell_index(cell: str) -> tuple[int, int]:
-    bounds = _a1_bounds(cell)
-    if bounds is None or not bounds[4]:
-        raise ValueError(f"Not a single cell: {cell!r}")
-    return bounds[0], bounds[2]
+        return DRIVE_METADATA
+    return SHEETS_READ if kind in READS else SHEETS_WRITE

@@ -52,17 +52,9 @@ def service_account() -> dict[str, str]:
     return service_account_info(SERVICE_ACCOUNT)
 
 
-@pytest.fixture
-def google_config(
-    tmp_path: Path, standin: SheetsStandIn, service_account: dict[str, str]
-) -> dict[str, object]:
-    """Settings for the Google backend on a fresh stand-in spreadsheet shared with the app."""
-    info = service_account
-    standin.register_service_account(info)
-    key = standin.create_spreadsheet(
-        title="Retenção", worksheets=(TAB,), shared_with=(SERVICE_ACCOUNT,)
-    )
-    credentials = tmp_path / "service-account.json"
+def google_settings(standin: SheetsStandIn, key: str, folder: Path, info: dict) -> dict:
+    """Settings for the Google backend on the stand-in's spreadsheet ``key``."""
+    credentials = folder / "service-account.json"
     credentials.write_text(json.dumps(info))
     return {
         "GOOGLE_SHEET_ID": key,
@@ -70,6 +62,46 @@ def google_config(
         "SHEETS_TRANSPORT": standin.adapter(),
         "RETENCAO_GOOGLE_BACKOFF": 0.001,
     }
+
+
+@pytest.fixture(scope="session")
+def prepared_sheet(tmp_path_factory, service_account: dict[str, str]) -> tuple[SheetsStandIn, str]:
+    """A spreadsheet that ``flask sheet init`` prepared, once per run: formatting its 1,000 rows
+    is the slow part of a Google test's set-up, so each test makes a copy of it."""
+    standin = SheetsStandIn()
+    standin.register_service_account(service_account)
+    key = standin.create_spreadsheet(
+        title="Retenção", worksheets=(TAB,), shared_with=(SERVICE_ACCOUNT,)
+    )
+    folder = tmp_path_factory.mktemp("prepared")
+    settings = google_settings(standin, key, folder, service_account)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "RETENCAO_OUTBOX_INTERVAL": 0,
+            "RETENCAO_OUTBOX": str(folder / "outbox.sqlite3"),
+            "RETENCAO_USERS": str(folder / "users.sqlite3"),
+            **settings,
+        }
+    )
+    with app.app_context():
+        prepare(get_book().backend)
+    return standin, key
+
+
+@pytest.fixture
+def google_config(
+    tmp_path: Path,
+    standin: SheetsStandIn,
+    service_account: dict[str, str],
+    prepared_sheet: tuple[SheetsStandIn, str],
+) -> dict[str, object]:
+    """Settings for the Google backend on a copy of the prepared spreadsheet, shared with the
+    app, in a fresh stand-in."""
+    standin.register_service_account(service_account)
+    key = standin.copy_spreadsheet(*prepared_sheet, title="Retenção")
+    return google_settings(standin, key, tmp_path, service_account)
 
 
 @pytest.fixture(scope="session")
@@ -106,12 +138,8 @@ def app_config(request, backend_kind: str, workbook_path: Path, users_file: Path
 
 
 @pytest.fixture
-def app(app_config: dict, backend_kind: str):
-    app = create_app(app_config)
-    if backend_kind == "google":
-        with app.app_context():
-            prepare(get_book().backend)
-    return app
+def app(app_config: dict):
+    return create_app(app_config)
 
 
 @pytest.fixture

@@ -80,8 +80,11 @@ def saved(app, book):
     """Save cases through the book, then let pages read one snapshot of the sheet."""
 
     def save(cases: list[Case]) -> list[Case]:
+        by_author: dict[str, list[Case]] = {}
         for case in cases:
-            book.add(case, author=case.analyst or "Teste")
+            by_author.setdefault(case.analyst or "Teste", []).append(case)
+        for author, group in by_author.items():
+            book.add_many(group, author)  # one append per author
         book.sync.refresh()
         book.sync.max_age = 3600  # the Google stand-in counts reads against the quota
         return cases

@@ -5,6 +5,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tests.standin.a1 import Span, cell_index, check_grid
@@ -42,6 +43,22 @@ class SheetsUI:
         with self._lock:
             self._books[key] = book
         return key
+
+    def copy_spreadsheet(self, source: "SheetsUI", key: str, title: str | None = None) -> str:
+        """File → Make a copy: the spreadsheet ``key`` of ``source`` (possibly another stand-in),
+        with its sharing and its bound script (a copy takes both along), as a new file here;
+        its id."""
+        with source._lock:
+            original, script = source._books[key].copy(), source._scripts.get(key)
+        new_key = "1" + "".join(secrets.choice(ID_ALPHABET) for _ in range(43))
+        now = _now()
+        book = replace(original, key=new_key, title=title or f"Cópia de {original.title}")
+        book = replace(book, created=now, modified=now, unpublished=(), published=None)
+        with self._lock:
+            self._books[new_key] = book
+            if script is not None:
+                self._scripts[new_key] = script
+        return new_key
 
     # -- what a person does in the Sheets UI
 

@@ -8,15 +8,6 @@ from tests.standin.grid import Cell, Sheet
 _BOUND_KEYS = (("startRowIndex", "endRowIndex"), ("startColumnIndex", "endColumnIndex"))
 
 
-def _reindex(sheet: Sheet, axis: int, where: Callable[[int], int | None]) -> None:
-    moved = {}
-    for (r, c), cell in sheet.cells.items():
-        index = where(c if axis else r)
-        if index is not None:
-            moved[(r, index) if axis else (index, c)] = cell
-    sheet.cells = moved
-
-
 def _move_protected(sheet: Sheet, axis: int, start: Callable, end: Callable) -> None:
     low, high = _BOUND_KEYS[axis]
     for protected in sheet.protected:
@@ -36,7 +27,7 @@ def insert_dimension(
     sheet: Sheet, axis: int, start: int, count: int, from_before: bool = True
 ) -> None:
     """Insert `count` rows/columns before index `start`, formatted like their neighbour."""
-    _reindex(sheet, axis, lambda i: i + count if i >= start else i)
+    sheet.reindex(axis, lambda i: i + count if i >= start else i)
     _move_protected(
         sheet,
         axis,
@@ -67,7 +58,7 @@ def delete_dimension(sheet: Sheet, axis: int, start: int, end: int) -> None:
     def shift(bound: int) -> int:
         return bound - min(max(bound - start, 0), count)
 
-    _reindex(sheet, axis, lambda i: i if i < start else None if i < end else i - count)
+    sheet.reindex(axis, lambda i: i if i < start else None if i < end else i - count)
     _move_protected(sheet, axis, shift, shift)
     sheet.resize(axis, sheet.size(axis) - count)
 
@@ -79,14 +70,14 @@ def move_dimension(sheet: Sheet, axis: int, start: int, end: int, destination: i
     del order[start:end]
     at = destination if destination <= start else destination - len(block)
     order[at:at] = block
-    _reindex(sheet, axis, {old: new for new, old in enumerate(order)}.get)
+    sheet.reindex(axis, {old: new for new, old in enumerate(order)}.get)
 
 
 def set_size(sheet: Sheet, axis: int, size: int) -> None:
     """Set the row/column count, dropping cells past it."""
     if size < 1:
         raise ApiError(400, "A sheet needs at least one row and one column.")
-    _reindex(sheet, axis, lambda i: i if i < size else None)
+    sheet.reindex(axis, lambda i: i if i < size else None)
     sheet.resize(axis, size)
 
 

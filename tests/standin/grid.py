@@ -3,6 +3,7 @@
 import copy
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -55,10 +56,18 @@ class Sheet:
     hidden: bool = False
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     protected: list[dict] = field(default_factory=list)
+    # How many cells of each row hold a value: finds the last row without scanning every
+    # format-only cell (a prepared tab formats every row).
+    data_rows: dict[int, int] = field(default_factory=dict)
 
     def copy(self) -> "Sheet":
         """A copy whose changes do not reach this sheet."""
-        return replace(self, cells=dict(self.cells), protected=copy.deepcopy(self.protected))
+        return replace(
+            self,
+            cells=dict(self.cells),
+            protected=copy.deepcopy(self.protected),
+            data_rows=dict(self.data_rows),
+        )
 
     def cell(self, row: int, col: int) -> Cell:
         """The cell at (row, col), empty if never written."""
@@ -66,14 +75,39 @@ class Sheet:
 
     def put(self, row: int, col: int, cell: Cell) -> None:
         """Store a cell, forgetting it when it becomes empty."""
+        old = self.cells.get((row, col), EMPTY)
         if cell == EMPTY:
             self.cells.pop((row, col), None)
         else:
             self.cells[(row, col)] = cell
+        self._count(row, cell.has_data - old.has_data)
+
+    def reindex(self, axis: int, where: Callable[[int], int | None]) -> None:
+        """Move every row (axis 0) or column (axis 1) ``i`` to ``where(i)``; None drops it."""
+        new = {i: where(i) for i in {key[axis] for key in self.cells}}
+        if axis:
+            dropped = [(r, c) for (r, c) in self.cells if new[c] is None]
+            for r, c in dropped:
+                self.put(r, c, EMPTY)
+            self.cells = {(r, new[c]): cell for (r, c), cell in self.cells.items()}
+            return
+        self.cells = {
+            (new[r], c): cell for (r, c), cell in self.cells.items() if new[r] is not None
+        }
+        rows = {r: count for r, count in self.data_rows.items() if new.get(r) is not None}
+        self.data_rows = {new[r]: count for r, count in rows.items()}
 
     def last_data_row(self) -> int:
         """0-based index of the last row holding a value, -1 if none."""
-        return max((r for (r, _), cell in self.cells.items() if cell.has_data), default=-1)
+        return max(self.data_rows, default=-1)
+
+    def _count(self, row: int, change: int) -> None:
+        if change:
+            count = self.data_rows.get(row, 0) + change
+            if count:
+                self.data_rows[row] = count
+            else:
+                self.data_rows.pop(row, None)
 
     def size(self, axis: int) -> int:
         """Row count (axis 0) or column count (axis 1)."""

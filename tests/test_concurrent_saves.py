@@ -4,11 +4,14 @@ import multiprocessing
 import threading
 from pathlib import Path
 
+import pytest
+
 from app import create_app
 from tests.conftest import WorkbookSheet, created_id, post_new, sign_in
 from tests.seeds import CLINIC_FORM
 
 
+@pytest.mark.slow
 def test_twenty_threads_saving_at_once_lose_no_row(app, clinic_form, sheet):
     start = threading.Barrier(20)
     ids: list[str] = []
@@ -54,6 +57,7 @@ def _worker(path: str, users: str, worker: int, count: int, start) -> None:
         created_id(post_new(client, {**CLINIC_FORM, "dentist_name": f"P{worker}-{number}"}))
 
 
+@pytest.mark.slow
 def test_worker_processes_sharing_the_workbook_lose_no_row(tmp_path: Path, users_file: Path):
     # The local workbook only: worker processes cannot share the in-process Google stand-in.
     path = tmp_path / "casos.xlsx"

@@ -20,6 +20,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,13 @@ from tests.conftest import GoogleSheet, WorkbookSheet, created_id, sign_in
 from tests.html import field_errors, input_value
 from tests.seeds import CLINIC_FORM
 
+pytestmark = pytest.mark.slow
 FUZZ = settings(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     print_blob=True,
 )
-UNPROCESSABLE = 422
 CELL_LIMIT = 32_767
 HUGE = 60_000  # above Google's 50,000 characters per cell and Excel's 32,767
 
@@ -511,7 +512,9 @@ def check_new_case(stand: Stand, typed: dict[str, object]) -> None:
 
     response = call(client.post, "/casos/novo", data=data)
 
-    assert response.status_code in (302, UNPROCESSABLE), f"answered {response.status_code}"
+    assert response.status_code in (302, HTTPStatus.UNPROCESSABLE_ENTITY), (
+        f"answered {response.status_code}"
+    )
     after = rows_of(sheet)
     if response.status_code == 302:
         assert len(after) == len(before) + 1, f"{len(before)} rows before, {len(after)} after"
@@ -531,7 +534,9 @@ def check_edit(stand: Stand, typed: dict[str, object]) -> None:
 
     response = call(client.post, f"/casos/{case_id}/editar", data=data)
 
-    assert response.status_code in (302, UNPROCESSABLE), f"answered {response.status_code}"
+    assert response.status_code in (302, HTTPStatus.UNPROCESSABLE_ENTITY), (
+        f"answered {response.status_code}"
+    )
     after = rows_of(sheet)
     if response.status_code == 302:
         assert len(after) == len(before), f"{len(before)} rows before, {len(after)} after"

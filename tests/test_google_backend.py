@@ -71,6 +71,7 @@ def setup_snapshot(standin, sheet) -> dict:
     }
 
 
+@pytest.mark.slow
 def test_sheet_init_twice_gives_one_header_row_and_the_same_rules(app, standin, sheet):
     runner = app.test_cli_runner()
 

@@ -16,6 +16,9 @@ from sheets.columns import ID_HEADER
 from tests.conftest import created_id, post_new
 from tests.html import field_errors, hidden_value, text
 
+# Refused or only previewed: nothing reaches the sheet, so one backend is enough.
+LOCAL_ONLY = pytest.mark.parametrize("backend_kind", ["local"])
+
 HEADER = [
     "Colaborador",
     "Nome dentista",
@@ -165,6 +168,7 @@ def test_bad_rows_are_reported_and_nothing_is_written_before_confirming(client, 
     assert str(celia[ID_HEADER]).startswith("RET-")
 
 
+@LOCAL_ONLY
 def test_the_uploaded_file_waits_on_disk_not_in_the_session(client, import_folder):
     response = send(client, make_csv(MIXED))
 
@@ -260,6 +264,7 @@ SHUFFLED_ROW = ["Célia Ávila", GOOD_CPF, "sp", "Ana", "02/05/2025", "SAD200", 
                 "ligar depois das 14h", "F", "3333", "17/06/2025", "solto"]  # fmt: skip
 
 
+@LOCAL_ONLY
 def test_header_mapping_is_guessed_from_shuffled_reaccented_headers(client):
     _url, page = preview(client, make_csv([SHUFFLED_ROW], header=SHUFFLED))
 
@@ -363,6 +368,7 @@ def test_a_wrong_file_is_refused_in_portuguese(client, sheet, name, content, mes
     assert sheet.rows() == []
 
 
+@LOCAL_ONLY
 def test_no_file_chosen(client):
     response = client.post("/importar", data={}, content_type="multipart/form-data")
 
@@ -371,6 +377,7 @@ def test_no_file_chosen(client):
     ]
 
 
+@LOCAL_ONLY
 def test_a_file_over_the_size_limit_is_refused(app, client):
     app.config["RETENCAO_IMPORT_MAX_BYTES"] = 1000
     response = send(client, make_csv([CELIA] * 20))
@@ -380,6 +387,7 @@ def test_a_file_over_the_size_limit_is_refused(app, client):
     assert error.startswith("Arquivo grande demais: o limite é 1 KB.")
 
 
+@LOCAL_ONLY
 def test_a_request_over_the_body_limit_gets_the_message_too(app, client):
     assert app.config["MAX_CONTENT_LENGTH"] > app.config["RETENCAO_IMPORT_MAX_BYTES"]
     app.config["MAX_CONTENT_LENGTH"] = 2000
@@ -402,6 +410,7 @@ def test_an_unknown_or_finished_import_sends_back_to_the_upload(client, sheet):
     assert names_in(sheet) == ["CÉLIA ÁVILA"]
 
 
+@LOCAL_ONLY
 def test_files_left_behind_are_removed_after_a_day(client, import_folder):
     import_folder.mkdir()
     forgotten = import_folder / "esquecido.dados"
@@ -414,6 +423,7 @@ def test_files_left_behind_are_removed_after_a_day(client, import_folder):
     assert not forgotten.exists()
 
 
+@LOCAL_ONLY
 def test_any_page_refuses_a_body_over_the_limit_in_portuguese(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 2000
 

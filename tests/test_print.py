@@ -239,6 +239,7 @@ def drawn_text(pdf: bytes) -> list[list[tuple[str, float]]]:
     return pages
 
 
+@pytest.mark.slow
 def test_a_long_transcript_flows_onto_more_pages_without_losing_a_line(
     client, clinic_form, sheet, backend_kind
 ):

@@ -40,6 +40,7 @@ def test_consecutive_saves_cost_two_calls_each(book, standin, minute):
     assert standin.count() == standin.count("values_batch_get", "values_append") == 6
 
 
+@pytest.mark.slow
 def test_a_burst_of_100_saves_never_exceeds_the_quota_and_loses_nothing(
     book, standin, sheet, minute
 ):

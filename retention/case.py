@@ -99,6 +99,7 @@ class Case:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     updated_by: str = ""
+    write_key: str = ""  # unique to the save that created the row: a retried save knows its own
 
     @property
     def completion_days(self) -> int | None:

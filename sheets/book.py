@@ -1,6 +1,7 @@
 """The case book: add, update, get and list cases on any backend, through the outbox."""
 
 import logging
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -8,7 +9,7 @@ from datetime import datetime
 from retention.case import Case, case_number
 from sheets import codec
 from sheets.backend import Backend
-from sheets.columns import FORM_COLUMNS, ID_HEADER
+from sheets.columns import FORM_COLUMNS, ID_HEADER, KEY_HEADER
 from sheets.errors import CaseNotFound, EditConflict, SheetError
 from sheets.history import CREATED, FROM_SHEET, HEADERS, Event, History, shown
 from sheets.outbox import ADD, EDIT, FAILED, Entry, Outbox
@@ -24,10 +25,12 @@ BUSY = "Outra gravação está enviando a fila para a planilha; este envio fica 
 
 @dataclass(frozen=True)
 class Saved:
-    """A case as saved; ``waiting`` says why it is not in the sheet yet (None once it is)."""
+    """A case as saved; ``waiting`` says why it is not in the sheet yet (None once it is);
+    ``renumbered_from`` is the ID it was given first, when another server had taken it."""
 
     case: Case
     waiting: str | None = None
+    renumbered_from: str | None = None
 
 
 class CaseBook:
@@ -96,10 +99,12 @@ class CaseBook:
         for case in cases:
             case_id = self.outbox.allocate_id(now.year, highest)
             new = replace(case, case_id=case_id, created_at=now, updated_at=now, updated_by=author)
+            new = replace(new, write_key=uuid.uuid4().hex)
             queued.append((new, self.outbox.put(ADD, case_id, codec.encode(new), author, now)))
-        waiting = self._drain(own=None, written={})
+        written: dict[int, Case] = {}
+        waiting = self._drain(own=None, written=written)
         return [
-            Saved(new, (waiting or BUSY) if self.outbox.is_queued(seq) else None)
+            _saved(new, written.get(seq), waiting, self.outbox.is_queued(seq))
             for new, seq in queued
         ]
 
@@ -194,11 +199,18 @@ class CaseBook:
             written[entry.seq] = codec.decode({**write.before, **write.values})
             self.outbox.confirm(entry.seq, entry.case_id, write.values)
             return
-        sent = {str(values[ID_HEADER]) for values in write.rows} if write else set()
+        sent = {_key_of(values): values for values in write.rows} if write else {}
         for entry in batch:
-            if entry.case_id in sent:
-                self.history.record([Event(entry.queued_at, entry.author, entry.case_id, CREATED)])
-            self.outbox.confirm(entry.seq, entry.case_id, entry.values if entry.kind == ADD else {})
+            row = sent.get(_key_of(entry.values))
+            if row is None:  # sent before, though its answer was lost
+                self.outbox.confirm(entry.seq, entry.case_id, entry.values)
+                continue
+            case_id = str(row[ID_HEADER])
+            if case_id != entry.case_id:
+                self.outbox.rename(entry.case_id, case_id)
+                written[entry.seq] = codec.decode(row)
+            self.history.record([Event(entry.queued_at, entry.author, case_id, CREATED)])
+            self.outbox.confirm(entry.seq, case_id, row)
 
     def _highest_in_sheet(self, year: int) -> int:
         try:
@@ -206,6 +218,18 @@ class CaseBook:
         except SheetError:
             return 0  # the outbox's own counter still keeps IDs unique
         return max(filter(None, (case_number(case_id, year) for case_id in case_ids)), default=0)
+
+
+def _saved(new: Case, sent: Case | None, waiting: str | None, queued: bool) -> Saved:
+    """What the user is told of a new case: its final ID, and why it waits, if it does."""
+    if sent is not None:
+        return Saved(sent, renumbered_from=new.case_id)
+    return Saved(new, (waiting or BUSY) if queued else None)
+
+
+def _key_of(values: Mapping[str, object]) -> object:
+    """A new row's write key (its case ID, for writes queued before rows had keys)."""
+    return values.get(KEY_HEADER) or values[ID_HEADER]
 
 
 def _next_batch(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:

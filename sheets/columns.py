@@ -111,6 +111,7 @@ def _action_header(action: str) -> str:
 
 
 ID_HEADER = "ID do caso"
+KEY_HEADER = "Chave de gravação"
 
 COLUMNS: tuple[Column, ...] = (
     Column(ID_HEADER, "case_id", owner=Owner.BOOK),
@@ -166,6 +167,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Criado em", "created_at", Kind.DATETIME, owner=Owner.BOOK),
     Column("Atualizado em", "updated_at", Kind.DATETIME, owner=Owner.BOOK),
     Column("Atualizado por", "updated_by", owner=Owner.BOOK),
+    Column(KEY_HEADER, "write_key", owner=Owner.BOOK),
 )
 
 HEADERS: tuple[str, ...] = tuple(col.header for col in COLUMNS)

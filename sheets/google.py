@@ -3,25 +3,24 @@
 Each operation costs a fixed number of Sheets calls. A check is one ``values.get`` of the
 hidden ``_retencao`` tab (see ``sheets.edit_log``); rows people edited are read in one
 ``values.batchGet``; the whole tab in one ``values.get``. A write reads what it needs in one
-``values.batchGet`` (the header row, the ID column and the row the case was last seen in)
-and then sends one ``values.append`` (new cases) or one ``values.batchUpdate`` (an edit); if
-the case's row or the ID column moved since this process last saw them, one more read finds
-them. Transient failures (429, 5xx, timeouts) retry the whole read-plan-write cycle with
-exponential backoff and jitter, so an append whose answer was lost is never sent twice: the
-next cycle finds its case ID in the sheet.
+``values.batchGet`` (the header row, the ID column, for new cases the write-key column, for an
+edit the row the case was last seen in) and then sends one ``values.append`` or one
+``values.batchUpdate``; a moved row costs one more read. Transient failures (429, 5xx,
+timeouts) retry the whole read-plan-write cycle with exponential backoff and jitter, so an
+append whose answer was lost is never sent twice: the next cycle finds its write key.
 """
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import gspread
 from google.auth import exceptions as auth_errors
 from gspread.exceptions import APIError
-from gspread.utils import a1_to_rowcol, rowcol_to_a1
+from gspread.utils import rowcol_to_a1
 
 from sheets.backend import Plan
-from sheets.columns import ID_HEADER
+from sheets.columns import ID_HEADER, KEY_HEADER
 from sheets.edit_log import LOG_RANGE, LOG_TAB, Probe, probe_of
 from sheets.errors import SheetUnavailable, SheetUnreadable
 from sheets.google_client import (
@@ -30,11 +29,18 @@ from sheets.google_client import (
     WRITE_PARAMS,
     Quota,
     RetryPolicy,
+    append_columns,
     column_letters,
+    column_table,
+    first_row,
+    first_row_number,
+    header_cells,
     is_transient,
     log_tab_requests,
     missing_tab_message,
     quoted,
+    row_spans,
+    rows_by_id,
     to_cell,
     translate,
     unavailable_message,
@@ -46,10 +52,11 @@ T = TypeVar("T")
 
 @dataclass
 class _Seen:
-    """Where this process last saw the ID column (0-based) and each case's sheet row."""
+    """Where this process last saw the ID and write-key columns (0-based) and each case's row."""
 
     id_index: int | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    key_index: int | None = None
 
 
 class GoogleSheetBackend:
@@ -96,7 +103,7 @@ class GoogleSheetBackend:
 
     def read_rows(self, numbers: Sequence[int]) -> Table:
         """The header row and these rows in one ``values.batchGet``."""
-        spans = _spans(sorted(set(numbers)))
+        spans = row_spans(sorted(set(numbers)))
         ranges = [f"{self._range}!1:1", *(f"{self._range}!{a}:{b}" for a, b in spans)]
         header, *bodies = self.retrying(lambda: self._batch_get(ranges))
         rows, found = [], []
@@ -105,7 +112,7 @@ class GoogleSheetBackend:
                 offset = number - first
                 rows.append(tuple(body[offset]) if offset < len(body) else ())
                 found.append(number)
-        table = Table(_first_row(header), tuple(rows), tuple(found))
+        table = Table(first_row(header), tuple(rows), tuple(found))
         self._remember(table)
         return table
 
@@ -119,7 +126,7 @@ class GoogleSheetBackend:
         response = self.http.values_get(self.key, self._range, params=READ_PARAMS)
         rows = [tuple(row) for row in response.get("values", [])]
         table = Table(rows[0], tuple(rows[1:])) if rows else Table((), ())
-        self._seen = _Seen(table.index(ID_HEADER), _rows_by_id(table))
+        self._seen = _Seen(table.index(ID_HEADER), rows_by_id(table), table.index(KEY_HEADER))
         return table
 
     def _fetch_log(self) -> list[list[object]] | None:
@@ -143,27 +150,18 @@ class GoogleSheetBackend:
     def _remember(self, table: Table) -> None:
         """Note where the rows just read hold their cases."""
         if table.index(ID_HEADER) != self._seen.id_index:
-            self._seen = _Seen(table.index(ID_HEADER))
-        self._seen.rows.update(_rows_by_id(table))
+            self._seen = _Seen(table.index(ID_HEADER), key_index=table.index(KEY_HEADER))
+        self._seen.rows.update(rows_by_id(table))
 
     def _read_for_write(self, case_id: str | None) -> tuple[tuple[object, ...], Table]:
-        """The header row, and for the plan every case ID (an append) or the case's row (an
-        edit); the whole tab the first time."""
-        seen = self._seen
-        if seen.id_index is None:
+        """The header row, and for the plan every case ID and write key (an append) or the
+        case's row (an edit); the whole tab the first time or when those columns moved."""
+        guess = self._seen.rows.get(case_id) if case_id else None
+        read = self._read_columns(case_id, guess) if self._seen.id_index is not None else None
+        if read is None:
             table = self._fetch()
             return table.headers, table
-        letter = column_letters(seen.id_index + 1)
-        guess = seen.rows.get(case_id) if case_id else None
-        ranges = [f"{self._range}!1:1", f"{self._range}!{letter}{FIRST_DATA_ROW}:{letter}"]
-        ranges += [f"{self._range}!{guess}:{guess}"] if guess else []
-        header, column, *found = self._batch_get(ranges)
-        headers = _first_row(header)
-        if Table(headers, ()).index(ID_HEADER) != seen.id_index:
-            table = self._fetch()  # someone moved the ID column
-            return table.headers, table
-        ids = Table((ID_HEADER,), tuple((row[0] if row else "",) for row in column))
-        self._seen = _Seen(seen.id_index, _rows_by_id(ids))
+        headers, ids, found = read
         if case_id is None:
             return headers, ids
         row = self._seen.rows.get(case_id)
@@ -171,7 +169,29 @@ class GoogleSheetBackend:
             return headers, Table(headers, ())
         if row != guess:  # rows were sorted or inserted since: read the case's row now
             found = self._batch_get([f"{self._range}!{row}:{row}"])
-        return headers, Table(headers, (_first_row(found[0]),), (row,))
+        return headers, Table(headers, (first_row(found[0]),), (row,))
+
+    def _read_columns(self, case_id: str | None, guess: int | None) -> tuple | None:
+        """One batchGet of the header row, the ID column (and, for an append, the write-key
+        column) and the ``guess``ed row of the case; None if those columns moved."""
+        seen = self._seen
+        keyed = case_id is None and seen.key_index is not None
+        columns = [seen.id_index, *([seen.key_index] if keyed else [])]
+        ranges = [f"{self._range}!1:1", *(self._column(i) for i in columns if i is not None)]
+        ranges += [f"{self._range}!{guess}:{guess}"] if guess else []
+        header, *values = self._batch_get(ranges)
+        fresh = Table(first_row(header), ())
+        if fresh.index(ID_HEADER) != seen.id_index or (
+            keyed and fresh.index(KEY_HEADER) != seen.key_index
+        ):
+            return None
+        ids = column_table((ID_HEADER, KEY_HEADER)[: len(columns)], values[: len(columns)])
+        self._seen = _Seen(seen.id_index, rows_by_id(ids), fresh.index(KEY_HEADER))
+        return fresh.headers, ids, values[len(columns) :]
+
+    def _column(self, index: int) -> str:
+        letter = column_letters(index + 1)
+        return f"{self._range}!{letter}{FIRST_DATA_ROW}:{letter}"
 
     def _write_once(self, plan: Plan, case_id: str | None) -> Write | None:
         headers, table = self._read_for_write(case_id)
@@ -205,7 +225,7 @@ class GoogleSheetBackend:
         response = self.http.values_append(
             self.key, f"{self._range}!A1", params=WRITE_PARAMS, body={"values": rows}
         )
-        first = _first_row_number(response["updates"]["updatedRange"])
+        first = first_row_number(response["updates"]["updatedRange"])
         for offset, values in enumerate(operation.rows):
             self._seen.rows[str(values[ID_HEADER])] = first + offset
 
@@ -231,15 +251,31 @@ class GoogleSheetBackend:
         self.http.batch_update(self.key, {"requests": log_tab_requests(tab, headers)})
 
     def _positions(self, headers: tuple[object, ...], names: Iterable[str]) -> dict[str, int]:
+        """1-based column of each header; the missing ones added after the last column."""
         columns = Table(headers, ())
-        found = {h: columns.index(h) for h in names}
-        missing = [h for h, position in found.items() if position is None]
+        missing = [h for h in names if columns.index(h) is None]
         if missing:
-            raise SheetUnreadable(
-                f"A aba {self.worksheet} não tem as colunas {', '.join(missing)}. Rode"
-                " `flask sheet init` para criá-las (nada é movido nem apagado)."
-            )
-        return {h: position + 1 for h, position in found.items() if position is not None}
+            self._add_headers(len(headers), missing)
+            headers = (*headers, *missing)
+            self._seen = _Seen()
+        columns = Table(headers, ())
+        return {h: cast(int, columns.index(h)) + 1 for h in names}
+
+    def _add_headers(self, after: int, missing: list[str]) -> None:
+        """Write the missing headers after column ``after``, growing the grid if needed."""
+        self.reads.take()
+        metadata = self.http.fetch_sheet_metadata(self.key)
+        [sheet] = [s for s in metadata["sheets"] if s["properties"]["title"] == self.worksheet]
+        sheet_id = sheet["properties"]["sheetId"]
+        grid = sheet["properties"]["gridProperties"]["columnCount"]
+        requests = (
+            [append_columns(sheet_id, after + len(missing) - grid)]
+            if after + len(missing) > grid
+            else []
+        )
+        requests.append(header_cells(sheet_id, after, missing))
+        self.writes.take()
+        self.http.batch_update(self.key, {"requests": requests})
 
     def retrying(self, action: Callable[[], T]) -> T:
         """Run one Sheets call (or cycle of calls) with backoff; SheetError in pt-BR if it fails."""
@@ -259,30 +295,3 @@ class GoogleSheetBackend:
                     f"O Google recusou a chave da conta de serviço {self.email}. Gere uma chave"
                     " nova no Google Cloud e aponte GOOGLE_APPLICATION_CREDENTIALS para ela."
                 ) from None
-
-
-def _spans(numbers: list[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers as runs of consecutive rows."""
-    spans: list[tuple[int, int]] = []
-    for number in numbers:
-        if spans and spans[-1][1] == number - 1:
-            spans[-1] = (spans[-1][0], number)
-        else:
-            spans.append((number, number))
-    return spans
-
-
-def _first_row(values: list[list[object]]) -> tuple[object, ...]:
-    return tuple(values[0]) if values else ()
-
-
-def _rows_by_id(table: Table) -> dict[str, int]:
-    rows: dict[str, int] = {}
-    for number, values in table.records():
-        rows.setdefault(str(values[ID_HEADER]).strip(), number)
-    return rows
-
-
-def _first_row_number(a1_range: str) -> int:
-    """The first row of a range as Google names it (``'Casos'!A12:BH13`` -> 12)."""
-    return a1_to_rowcol(a1_range.rpartition("!")[2].partition(":")[0])[0]

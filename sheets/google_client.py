@@ -21,10 +21,12 @@ from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2 import service_account
 from gspread.exceptions import APIError
 from gspread.http_client import ParamsType
-from gspread.utils import extract_id_from_url, rowcol_to_a1
+from gspread.utils import a1_to_rowcol, extract_id_from_url, rowcol_to_a1
 
 from sheets.codec import SERIAL_EPOCH
+from sheets.columns import ID_HEADER
 from sheets.errors import SheetError, SheetUnavailable, SheetUnreadable
+from sheets.table import Table
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 READ_PARAMS: ParamsType = {
@@ -203,3 +205,59 @@ def missing_tab_message(worksheet: str) -> str:
         f'A aba "{worksheet}" não existe na planilha. Rode `flask sheet init` para'
         " criá-la, ou ajuste RETENCAO_WORKSHEET."
     )
+
+
+def append_columns(sheet_id: int, count: int) -> dict:
+    """The batchUpdate request that adds ``count`` columns at the grid's end."""
+    return {"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS", "length": count}}
+
+
+def header_cells(sheet_id: int, first: int, headers: Sequence[str]) -> dict:
+    """The batchUpdate request that writes ``headers`` in row 1 from the 0-based ``first``."""
+    values = [{"userEnteredValue": {"stringValue": header}} for header in headers]
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": first},
+            "rows": [{"values": values}],
+            "fields": "userEnteredValue",
+        }
+    }
+
+
+def row_spans(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as runs of consecutive rows."""
+    spans: list[tuple[int, int]] = []
+    for number in numbers:
+        if spans and spans[-1][1] == number - 1:
+            spans[-1] = (spans[-1][0], number)
+        else:
+            spans.append((number, number))
+    return spans
+
+
+def first_row(values: list[list[object]]) -> tuple[object, ...]:
+    """The first row of a range's values (empty if the range was empty)."""
+    return tuple(values[0]) if values else ()
+
+
+def column_table(headers: tuple[str, ...], columns: list[list[list[object]]]) -> Table:
+    """Columns read from the first data row down, side by side as rows of a table."""
+    height = max((len(column) for column in columns), default=0)
+    cells = [
+        [(column[n][0] if n < len(column) and column[n] else "") for n in range(height)]
+        for column in columns
+    ]
+    return Table(headers, tuple(zip(*cells, strict=True)))
+
+
+def rows_by_id(table: Table) -> dict[str, int]:
+    """The sheet row of each case ID in ``table`` (the first, if an ID repeats)."""
+    rows: dict[str, int] = {}
+    for number, values in table.records():
+        rows.setdefault(str(values[ID_HEADER]).strip(), number)
+    return rows
+
+
+def first_row_number(a1_range: str) -> int:
+    """The first row of a range as Google names it (``'Casos'!A12:BH13`` -> 12)."""
+    return a1_to_rowcol(a1_range.rpartition("!")[2].partition(":")[0])[0]

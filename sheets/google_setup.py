@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sheets.columns import COLUMNS, Column, Kind
 from sheets.edit_log import FIRST_SLOT, HEAD_ROWS, LOG_TAB, RING
 from sheets.google import GoogleSheetBackend
-from sheets.google_client import log_tab_requests
+from sheets.google_client import append_columns, header_cells, log_tab_requests
 from sheets.history import HEADERS as HISTORY_HEADERS
 
 PROTECTION = "Cabeçalho do Retenção: renomear estas colunas desliga o app delas."
@@ -78,9 +78,9 @@ def _column_requests(
     requests = []
     width = len(headers) + len(missing)
     if width > columns:
-        requests.append(_append_columns(sheet_id, width - columns))
+        requests.append(append_columns(sheet_id, width - columns))
     if missing:
-        requests.append(_header_cells(sheet_id, len(headers), missing))
+        requests.append(header_cells(sheet_id, len(headers), [c.header for c in missing]))
     requests.append(_freeze_header(sheet_id))
     if not any(p.get("description") == PROTECTION for p in protected):
         requests.append(_protect_header(sheet_id))
@@ -117,21 +117,6 @@ def _edit_log_tab() -> list[dict]:
 def _entered(value: object) -> dict:
     kind = "numberValue" if isinstance(value, int) else "stringValue"
     return {"userEnteredValue": {kind: value}}
-
-
-def _append_columns(sheet_id: int, count: int) -> dict:
-    return {"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS", "length": count}}
-
-
-def _header_cells(sheet_id: int, first: int, columns: list[Column]) -> dict:
-    values = [{"userEnteredValue": {"stringValue": c.header}} for c in columns]
-    return {
-        "updateCells": {
-            "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": first},
-            "rows": [{"values": values}],
-            "fields": "userEnteredValue",
-        }
-    }
 
 
 def _freeze_header(sheet_id: int) -> dict:

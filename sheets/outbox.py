@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS confirmed (
     cells TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS forgotten (id INTEGER PRIMARY KEY CHECK (id = 1), upto INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS renamed (old TEXT PRIMARY KEY, new TEXT NOT NULL);
 """
 CONFIRMED_KEPT = 2000  # confirmed writes kept for the other worker processes to lay over
 
@@ -170,6 +171,17 @@ class Outbox(LocalDatabase):
             row = db.execute("SELECT MAX(seq) FROM confirmed").fetchone()
             forgotten = db.execute("SELECT upto FROM forgotten").fetchone()
         return max(row[0] or 0, forgotten[0] if forgotten else 0)
+
+    def rename(self, old: str, new: str) -> None:
+        """A new case went into the sheet as ``new``: its first ID ``old`` was taken there."""
+        with self._connect() as db:
+            db.execute("INSERT OR REPLACE INTO renamed (old, new) VALUES (?, ?)", (old, new))
+
+    def renamed(self, old: str) -> str | None:
+        """The ID a case given ``old`` got in the sheet instead, if it got another."""
+        with self._connect() as db:
+            row = db.execute("SELECT new FROM renamed WHERE old = ?", (old,)).fetchone()
+        return row[0] if row else None
 
     def remove(self, seq: int) -> None:
         """The sheet took the write (or it turned out to be needless): forget it."""

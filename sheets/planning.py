@@ -8,10 +8,10 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import replace
 
-from retention.case import Case
+from retention.case import Case, case_id_for, case_number
 from sheets import codec
 from sheets.backend import Plan
-from sheets.columns import BY_HEADER, COLUMNS, FORM_COLUMNS, ID_HEADER, Column, Owner
+from sheets.columns import BY_HEADER, COLUMNS, FORM_COLUMNS, ID_HEADER, KEY_HEADER, Column, Owner
 from sheets.errors import CaseNotFound, Conflict, EditConflict
 from sheets.history import Event, shown
 from sheets.outbox import ADD, Entry
@@ -37,15 +37,34 @@ def fingerprint(case: Case) -> Fingerprint:
 def plan_for(batch: list[Entry]) -> Plan:
     """What to write for ``batch``, decided on a fresh read of the sheet (no side effects)."""
     if batch[0].kind == ADD:
-
-        def append(table: Table) -> Append | None:
-            # A case already in the sheet was sent before, though its answer was lost.
-            present = {str(values[ID_HEADER]).strip() for _row, values in table.records()}
-            new = [entry.values for entry in batch if entry.case_id not in present]
-            return Append(tuple(new)) if new else None
-
-        return append
+        return _append_plan(batch)
     [entry] = batch
+    return _update_plan(entry)
+
+
+def _append_plan(batch: list[Entry]) -> Plan:
+    """New rows for the cases the sheet lacks, renumbered where their ID was taken."""
+
+    def append(table: Table) -> Append | None:
+        ids = {str(values[ID_HEADER]).strip() for _row, values in table.records()}
+        keys = {str(values.get(KEY_HEADER) or "").strip() for _row, values in table.records()}
+        new: list[Mapping[str, object]] = []
+        for entry in batch:
+            key = entry.values.get(KEY_HEADER)
+            if (key in keys) if key else (entry.case_id in ids):
+                continue  # sent before, though its answer was lost
+            values = entry.values
+            if entry.case_id in ids:  # another server (or instance folder) took the number
+                values = {**values, ID_HEADER: _free_id(entry.case_id, ids)}
+            ids.add(str(values[ID_HEADER]))
+            new.append(values)
+        return Append(tuple(new)) if new else None
+
+    return append
+
+
+def _update_plan(entry: Entry) -> Plan:
+    """The cells of the case's row the user changed, unless the sheet changed them too."""
 
     def update(table: Table) -> Update | None:
         found = table.find(entry.case_id)
@@ -62,6 +81,13 @@ def plan_for(batch: list[Entry]) -> Plan:
         return Update(row, changes, values)
 
     return update
+
+
+def _free_id(case_id: str, taken: set[str]) -> str:
+    """The next case ID of ``case_id``'s year above every one ``taken``."""
+    year = int(case_id.split("-")[1])
+    numbers = (case_number(other, year) for other in taken)
+    return case_id_for(year, max(filter(None, numbers), default=0) + 1)
 
 
 def edit_events(entry: Entry, write: Update) -> list[Event]:

@@ -67,4 +67,5 @@ def full_case(case_id: str = "RET-2025-0042") -> Case:
         created_at=datetime(2025, 5, 2, 8, 0, 1),
         updated_at=datetime(2025, 6, 17, 9, 4, 59),
         updated_by="Carlos Supervisor",
+        write_key="3f2a9c1e8b7d4e6fa0c5b2d1e9f8a7c6",
     )

@@ -190,3 +190,22 @@ def test_the_history_goes_to_its_tab_in_one_append(book, sheet):
 
     assert sheet.calls.count("append_log") == 1
     assert len(sheet.logs["Histórico"]) == 2
+
+
+def test_a_number_another_server_took_meanwhile_is_renumbered_and_said(book, sheet):
+    [first] = added(book, "ANA")
+    book.cases()
+    other = dict(zip(sheet.headers, sheet.rows[0], strict=True))
+    other.update({"ID do caso": "RET-2025-0002", "Chave de gravação": "outro-servidor"})
+    sheet.rows.append([other[str(h)] for h in sheet.headers])  # unseen by this book's snapshot
+
+    [saved] = book.add_many([replace(full_case(""), dentist_name="BIA")], "Ana")
+
+    assert (saved.renumbered_from, saved.case.case_id) == ("RET-2025-0002", "RET-2025-0003")
+    names = {
+        row[sheet.headers.index("ID do caso")]: row[sheet.headers.index("Nome dentista")]
+        for row in sheet.rows
+    }
+    assert names["RET-2025-0003"] == "BIA" and len(sheet.rows) == 3
+    assert book.outbox.renamed("RET-2025-0002") == "RET-2025-0003"
+    assert book.get("RET-2025-0003").dentist_name == "BIA"

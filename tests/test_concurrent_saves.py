@@ -2,12 +2,15 @@
 
 import multiprocessing
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from app import create_app
+from sheets import get_book
 from tests.conftest import WorkbookSheet, created_id, post_new, sign_in
+from tests.sample import full_case
 from tests.seeds import CLINIC_FORM
 
 
@@ -77,3 +80,39 @@ def test_worker_processes_sharing_the_workbook_lose_no_row(tmp_path: Path, users
     assert len(rows) == 15
     assert len({r["ID do caso"] for r in rows}) == 15
     assert {r["Nome dentista"] for r in rows} == {f"P{w}-{n}" for w in range(3) for n in range(5)}
+
+
+def _instance(app_config: dict, folder: Path):
+    """Another server of the team on the same sheet, with an instance folder of its own."""
+    folder.mkdir()
+    return create_app({**app_config, "RETENCAO_OUTBOX": str(folder / "outbox.sqlite3")})
+
+
+def _save_fifty(app, prefix: str, saved: list, start: threading.Barrier) -> None:
+    with app.app_context():
+        book = get_book()
+        start.wait()
+        for number in range(50):
+            case = replace(full_case(""), dentist_name=f"{prefix} {number:02d}")
+            saved.append(book.add(case, "Ana"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend_kind", ["local"])
+def test_two_servers_with_their_own_outbox_lose_and_merge_no_case(app, app_config, tmp_path, sheet):
+    other = _instance(app_config, tmp_path / "segundo")
+    start, saved = threading.Barrier(2), []
+    threads = [
+        threading.Thread(target=_save_fifty, args=(server, prefix, saved, start))
+        for server, prefix in ((app, "PRIMEIRO"), (other, "SEGUNDO"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    rows = {row["ID do caso"]: row["Nome dentista"] for row in sheet.rows()}
+    assert len(rows) == len(sheet.rows()) == 100  # 100 rows, 100 distinct IDs
+    assert all(s.waiting is None for s in saved)  # every save was acknowledged as in the sheet
+    assert {rows[s.case.case_id] for s in saved} == {s.case.dentist_name for s in saved}
+    assert len({s.case.dentist_name for s in saved}) == 100

@@ -349,3 +349,18 @@ def test_values_a_person_typed_are_understood(client, clinic_form, sheet):
     assert "Nº de vidas 2.500" in page
     assert "☑ Ofertado Suporte" in page
     assert "☑ Retenção Efetiva" in page
+
+
+def test_a_sheet_without_the_write_key_column_gets_it_at_the_first_save(
+    client, clinic_form, standin, sheet
+):
+    header = sheet.grid()[0]
+    key_column = header.index("Chave de gravação") + 1
+    standin.person_type(sheet.key, TAB, rowcol_to_a1(1, key_column), "")  # an older sheet
+
+    case_id = created_id(post_new(client, clinic_form))
+
+    [row] = sheet.rows()
+    assert row["ID do caso"] == case_id
+    assert len(str(row["Chave de gravação"])) == 32
+    assert sheet.grid()[0].count("Chave de gravação") == 1

@@ -1,6 +1,6 @@
 """Blueprints, template filters and error pages."""
 
-from flask import Flask, render_template
+from flask import Flask, redirect, render_template, request
 
 from retention import documents, ptbr
 from sheets import get_book
@@ -56,6 +56,9 @@ def _storage_status() -> dict:
 
 
 def _case_not_found(error: CaseNotFound):
+    renamed = get_book().outbox.renamed(error.case_id)
+    if renamed and request.method == "GET":  # another server had taken the case's first ID
+        return redirect(request.path.replace(error.case_id, renamed))
     return render_template("error.html", message=str(error)), 404
 
 

@@ -197,6 +197,12 @@ def _locked(case: Case):
 
 def _flash_saved(saved: Saved, done: str) -> None:
     """Say honestly whether the write reached the sheet or waits in the outbox."""
+    if saved.renumbered_from:
+        flash(
+            f"O número {saved.renumbered_from} já tinha sido usado por outro servidor nesta"
+            f" planilha; o caso foi gravado como {saved.case.case_id}.",
+            "warning",
+        )
     if saved.waiting is None:
         flash(f"Caso {saved.case.case_id} {done} na planilha.", "success")
     else:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from retention.case import Case
 from sheets import codec
 from sheets.backend import Plan
-from sheets.columns import BY_HEADER, COLUMNS, FORM_COLUMNS, ID_HEADER, Column, Owner
+from sheets.columns import BY_HEADER, COLUMNS, FORM_COLUMNS, Column, Owner
 from sheets.errors import CaseNotFound, Conflict, EditConflict
 from sheets.history import Event, shown
 from sheets.outbox import ADD, Entry
@@ -40,7 +40,7 @@ def plan_for(batch: list[Entry]) -> Plan:
 
         def append(table: Table) -> Append | None:
             # A case already in the sheet was sent before, though its answer was lost.
-            present = {str(values[ID_HEADER]).strip() for _row, values in table.records()}
+            present = table.case_ids()
             new = [entry.values for entry in batch if entry.case_id not in present]
             return Append(tuple(new)) if new else None
 

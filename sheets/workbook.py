@@ -29,8 +29,10 @@ from sheets.errors import SheetUnavailable, SheetUnreadable
 from sheets.table import Append, Table, Write
 from sheets.workbook_cells import LOG_SHEET, placed, positions, updated
 from sheets.workbook_new import new_workbook
-from sheets.xlsx_package import STYLES, TABLE, Package, XlsxError, grown_table
-from sheets.xlsx_rows import Cell, last_row, patch_rows
+from sheets.xlsx_cells import Cell
+from sheets.xlsx_package import STYLES, TABLE, Package, Part, XlsxError, grown_table
+from sheets.xlsx_rows import last_row, patch_rows
+from sheets.xlsx_segments import Segmented, patched, segmented
 from sheets.xlsx_styles import Styles
 
 Stamp = tuple[int, int, int]
@@ -44,6 +46,7 @@ class _Kept:
 
     stamp: Stamp
     table: Table
+    segments: Segmented | None = None  # the cases' worksheet part, compressed in segments
 
 
 class WorkbookBackend:
@@ -95,42 +98,44 @@ class WorkbookBackend:
     ) -> None:
         """Add ``rows`` below the last row of the tab ``tab``, created with ``headers``."""
         with self._opened() as (package, kept):
-            part, parts = package.sheet(tab), dict[str, bytes]()
+            part, parts = package.sheet(tab), dict[str, Part]()
             if part is None:
                 part, parts = package.added_sheet(tab, LOG_SHEET)
                 cells: Rows = {1: {n: Cell(h) for n, h in enumerate(headers, start=1)}}
             else:
                 cells = {}
-            first = last_row(parts.get(part) or package.part(part)) + 1 + len(cells)
+            xml = LOG_SHEET if parts else package.part(part)
+            first = last_row(xml) + 1 + len(cells)
             for number, values in enumerate(rows, start=first):
                 cells[number] = {n: _log_cell(value) for n, value in enumerate(values, start=1)}
-            parts.update(self._patched(package, part, cells, parts.get(part)))
-            self._save(package, parts, kept.table)
+            parts.update(self._patched(package, part, cells, xml))
+            self._save(package, parts, kept.table, kept.segments)
 
     def _save_cases(self, package: Package, kept: _Kept, cells: Rows, operation: Write) -> None:
         part = package.sheet(self.worksheet)
         if part is None:
             raise self._missing_tab()
-        parts = self._patched(package, part, cells)
+        segments = kept.segments or segmented(package.part(part))
+        if segments is None:  # rows without numbers: the part is patched whole
+            parts = self._patched(package, part, cells)
+        else:
+            styles_part, styles = _styles(package)
+            segments = patched(segments, cells, styles.with_format, package.date1904)
+            parts = {part: segments.deflated()}
+            parts.update({styles_part: styles.xml()} if styles.changed else {})
         if isinstance(operation, Append):
-            first, last = min(cells.keys() - {1}), max(cells)
-            for table in package.related(part, TABLE):
-                grown = grown_table(package.part(table), first, last)
-                if grown is not None:
-                    parts[table] = grown
-        self._save(package, parts, updated(kept.table, cells))
+            parts.update(_grown_tables(package, part, cells))
+        self._save(package, parts, updated(kept.table, cells), segments)
 
     def _patched(
         self, package: Package, part: str, cells: Rows, xml: bytes | None = None
-    ) -> dict[str, bytes]:
+    ) -> dict[str, Part]:
         """The worksheet ``part`` with ``cells`` written, and the styles part if it grew."""
-        found = package.related(package.workbook, STYLES)
-        if not found:
-            raise XlsxError("o arquivo não tem a lista de estilos (styles.xml)")
-        styles_part = found[0]
-        styles = Styles(package.part(styles_part))
+        styles_part, styles = _styles(package)
         source = package.part(part) if xml is None else xml
-        parts = {part: patch_rows(source, cells, styles.with_format, package.date1904)}
+        parts: dict[str, Part] = {
+            part: patch_rows(source, cells, styles.with_format, package.date1904)
+        }
         if styles.changed:
             parts[styles_part] = styles.xml()
         return parts
@@ -210,9 +215,15 @@ class WorkbookBackend:
             rows.pop()
         return Table(rows[0] if rows else (), tuple(rows[1:]))
 
-    def _save(self, package: Package, parts: Mapping[str, bytes], table: Table) -> None:
+    def _save(
+        self,
+        package: Package,
+        parts: Mapping[str, Part],
+        table: Table,
+        segments: Segmented | None,
+    ) -> None:
         self._replace(lambda temporary: package.save(temporary, parts))
-        self._kept = _Kept(self._stamp(), table)
+        self._kept = _Kept(self._stamp(), table, segments)
 
     def _replace(self, save: Callable[[Path], object]) -> None:
         """Write the file with ``save(temporary path)`` and put it in place atomically."""
@@ -249,6 +260,25 @@ class WorkbookBackend:
 def _shown(table: Table) -> Table:
     """The table as the book sees it: an empty sheet has the app's headers."""
     return table if any(value != "" for value in table.headers) else Table(HEADERS, ())
+
+
+def _styles(package: Package) -> tuple[str, Styles]:
+    """The styles part's name and its styles."""
+    found = package.related(package.workbook, STYLES)
+    if not found:
+        raise XlsxError("o arquivo não tem a lista de estilos (styles.xml)")
+    return found[0], Styles(package.part(found[0]))
+
+
+def _grown_tables(package: Package, part: str, cells: Rows) -> dict[str, Part]:
+    """The Excel Tables of the worksheet ``part`` that the rows appended continue, grown."""
+    first, last = min(cells.keys() - {1}), max(cells)
+    grown: dict[str, Part] = {}
+    for table in package.related(part, TABLE):
+        xml = grown_table(package.part(table), first, last)
+        if xml is not None:
+            grown[table] = xml
+    return grown
 
 
 def _cell(header: str, value: object) -> Cell:

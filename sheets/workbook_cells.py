@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from sheets.table import FIRST_DATA_ROW, Append, Table, Write
-from sheets.xlsx_rows import Cell
+from sheets.xlsx_cells import Cell
 
 HEADER_ROW = 1
 LOG_SHEET = (

@@ -14,7 +14,8 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 from xml.etree import ElementTree
@@ -29,6 +30,18 @@ CONTENT_TYPES = "[Content_Types].xml"
 COMPRESS_LEVEL = 1  # the one part rewritten per save: speed matters more than bytes
 _DATA_DESCRIPTOR = 0x08  # sizes after the data: not needed, they go in the local header
 _CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Deflated:
+    """A part already compressed: raw deflate data, the CRC-32 and size of what it holds."""
+
+    data: bytes
+    crc: int
+    size: int
+
+
+Part = bytes | Deflated
 
 
 class XlsxError(ValueError):
@@ -77,7 +90,7 @@ class Package:
         """The parts ``part`` (``""``: the package) relates to with relationships of ``kind``."""
         return [target for k, target in self._relationships(part).values() if k == kind]
 
-    def added_sheet(self, name: str, xml: bytes) -> tuple[str, dict[str, bytes]]:
+    def added_sheet(self, name: str, xml: bytes) -> tuple[str, dict[str, Part]]:
         """A new tab ``name`` holding ``xml``: its part name, and the parts to save for it."""
         names = set(self.zip.namelist())
         folder = posixpath.dirname(self.workbook)
@@ -100,7 +113,7 @@ class Package:
             CONTENT_TYPES: _inserted(self.part(CONTENT_TYPES), "Types", override),
         }
 
-    def save(self, target: str | os.PathLike[str], parts: Mapping[str, bytes]) -> None:
+    def save(self, target: str | os.PathLike[str], parts: Mapping[str, Part]) -> None:
         """Write the package to ``target`` with ``parts`` replaced or added."""
         with open(target, "wb") as raw:
             with zipfile.ZipFile(raw, "w") as out:
@@ -163,10 +176,14 @@ def _inserted(xml: bytes, parent: str, element: str) -> bytes:
     return xml[: found.start()] + tagged + xml[found.start() :]
 
 
-def _write(out: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _write(out: zipfile.ZipFile, name: str, part: Part) -> None:
     info = zipfile.ZipInfo(name, date_time=_now())
     info.compress_type = zipfile.ZIP_DEFLATED
-    out.writestr(info, data, compresslevel=COMPRESS_LEVEL)
+    if isinstance(part, bytes):
+        out.writestr(info, part, compresslevel=COMPRESS_LEVEL)
+        return
+    info.CRC, info.file_size, info.compress_size = part.crc, part.size, len(part.data)
+    _append(out, info, [part.data])
 
 
 def _now() -> tuple[int, int, int, int, int, int]:
@@ -175,8 +192,7 @@ def _now() -> tuple[int, int, int, int, int, int]:
 
 
 def _copy_raw(source: BinaryIO, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
-    """Copy one entry's compressed bytes as they are: zipfile has no public way to, so this
-    writes the local header and data itself and registers the entry as ``writestr`` does."""
+    """Copy one entry's compressed bytes as they are."""
     source.seek(info.header_offset)
     header = source.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
@@ -185,17 +201,28 @@ def _copy_raw(source: BinaryIO, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> 
     source.seek(info.header_offset + 30 + name_length + extra_length)
     entry = copy.copy(info)
     entry.flag_bits &= ~_DATA_DESCRIPTOR
-    entry.header_offset = out.fp.tell()  # type: ignore[union-attr]
-    out.fp.write(entry.FileHeader())  # type: ignore[union-attr]
+    _append(out, entry, _chunks(source, info))
+
+
+def _chunks(source: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     remaining = info.compress_size
     while remaining:
         chunk = source.read(min(_CHUNK, remaining))
         if not chunk:
             raise XlsxError(f"a parte {info.filename} do arquivo está incompleta")
-        out.fp.write(chunk)  # type: ignore[union-attr]
         remaining -= len(chunk)
-    out.filelist.append(entry)
-    out.NameToInfo[entry.filename] = entry
+        yield chunk
+
+
+def _append(out: zipfile.ZipFile, info: zipfile.ZipInfo, chunks: Iterable[bytes]) -> None:
+    """Add an entry whose data is already compressed: zipfile has no public way to, so this
+    writes the local header and the data itself and registers the entry as writestr does."""
+    info.header_offset = out.fp.tell()  # type: ignore[union-attr]
+    out.fp.write(info.FileHeader())  # type: ignore[union-attr]
+    for chunk in chunks:
+        out.fp.write(chunk)  # type: ignore[union-attr]
+    out.filelist.append(info)
+    out.NameToInfo[info.filename] = info
     out.start_dir = out.fp.tell()  # type: ignore[union-attr]
 
 

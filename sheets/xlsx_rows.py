@@ -11,13 +11,11 @@ it: no comments or CDATA inside ``<sheetData>``.
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from functools import lru_cache
 
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, to_excel
 
+from sheets.xlsx_cells import Cell, cell_xml
 from sheets.xlsx_package import XlsxError
 
 StyleOf = Callable[[int, str], int]  # (the cell's style now, number format) -> style to write
@@ -26,19 +24,6 @@ _R = re.compile(_ATTR.format("r").encode())
 _S = re.compile(_ATTR.format("s").encode())
 _SPANS = re.compile(_ATTR.format("spans").encode())
 _REF = re.compile(_ATTR.format("ref").encode())
-_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A value to write; ``number_format`` None keeps the style; ``like`` takes the style of that
-    column's cell in the same row instead of this cell's own."""
-
-    value: object
-    number_format: str | None = None
-    like: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,85 +38,79 @@ class _Tags:
     prefix: bytes
 
 
+@dataclass(frozen=True)
+class Writer:
+    """How cells go into one worksheet: its tags, its columns' styles, the styles, dates."""
+
+    tags: _Tags
+    column_styles: list[tuple[int, int, int]]
+    style_of: StyleOf
+    date1904: bool
+
+
+def writer_for(head: bytes, style_of: StyleOf, date1904: bool) -> Writer:
+    """The writer of the worksheet whose part starts with ``head`` (up to its rows)."""
+    tags = _tags_of(head)
+    return Writer(tags, _column_styles(head, tags), style_of, date1904)
+
+
+def layout(xml: bytes) -> tuple[bytes, int, int, list[tuple[int, int, int]]]:
+    """The worksheet (an empty ``<sheetData/>`` opened), where its rows start and end, and
+    each row element's (number, start, end)."""
+    tags = _tags_of(xml)
+    xml = _opened_sheet_data(xml, tags)
+    start, end = _sheet_data(xml, tags)
+    return xml, start, end, _row_spans(xml, start, end, tags)
+
+
 def patch_rows(
     xml: bytes, rows: Mapping[int, Mapping[int, Cell]], style_of: StyleOf, date1904: bool
 ) -> bytes:
     """The worksheet ``xml`` with these cells (row -> column -> cell, 1-based) written."""
-    tags = _tags_of(xml)
-    xml = _opened_sheet_data(xml, tags)
-    start, end = _sheet_data(xml, tags)
-    found = {number: (a, b) for number, a, b in _row_spans(xml, start, end, tags)}
+    xml, start, end, _spans = layout(xml)
+    writer = writer_for(xml[:start], style_of, date1904)
+    return with_dimension(patch_span(xml, start, end, rows, writer, end), rows, writer)
+
+
+def patch_span(
+    xml: bytes,
+    start: int,
+    end: int,
+    rows: Mapping[int, Mapping[int, Cell]],
+    writer: Writer,
+    insert_at: int,
+) -> bytes:
+    """``xml`` with ``rows`` written into the row elements between ``start`` and ``end``; a
+    new row goes before the first row numbered above it, else at ``insert_at``."""
+    found = {number: (a, b) for number, a, b in _row_spans(xml, start, end, writer.tags)}
     after = sorted(found.items(), key=lambda item: item[1][0])
-    column_styles = _column_styles(xml, tags)
     edits: list[tuple[int, int, bytes]] = []
     for number in sorted(rows):
-        writer = _RowWriter(number, tags, style_of, date1904, column_styles)
+        row = _RowWriter(number, writer)
         if number in found:
             a, b = found[number]
-            edits.append((a, b, writer.patched(xml[a:b], rows[number])))
+            edits.append((a, b, row.patched(xml[a:b], rows[number])))
         else:
-            at = next((a for n, (a, _b) in after if n > number), end)
-            edits.append((at, at, writer.patched(b"", rows[number])))
-    return _with_dimension(_spliced(xml, sorted(edits, key=lambda edit: edit[0])), rows, tags)
+            at = next((a for n, (a, _b) in after if n > number), insert_at)
+            edits.append((at, at, row.patched(b"", rows[number])))
+    return _spliced(xml, sorted(edits, key=lambda edit: edit[0]))
+
+
+def rows_in(xml: bytes, writer: Writer) -> list[tuple[int, int, int]]:
+    """(number, start, end) of each row element of a run of rows ``xml``."""
+    return _row_spans(xml, 0, len(xml), writer.tags)
 
 
 def last_row(xml: bytes) -> int:
     """The number of the last row element of the worksheet (0 if it has none)."""
-    tags = _tags_of(xml)
-    start, end = _sheet_data(xml, tags)
-    return max((number for number, _a, _b in _row_spans(xml, start, end, tags)), default=0)
-
-
-def row_styles(xml: bytes, number: int) -> dict[int, int]:
-    """The style of each cell of row ``number``, by column."""
-    tags = _tags_of(xml)
-    start, end = _sheet_data(xml, tags)
-    for found, a, b in _row_spans(xml, start, end, tags):
-        if found == number:
-            return {column: _style(cell) for column, cell in _cells(xml[a:b], tags)[0].items()}
-    return {}
-
-
-def text_xml(text: str) -> bytes:
-    """``text`` as the content of a ``<t>`` element: escaped as Excel reads it back."""
-    text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
-    text = _NOT_IN_XML.sub(lambda found: f"_x{ord(found.group()):04X}_", text)
-    return text.translate(_XML_TEXT).encode()
-
-
-def cell_xml(ref: str, value: object, style: int, date1904: bool) -> bytes | None:
-    """The ``<c>`` element of ``value`` (None: an empty cell, kept only for its style)."""
-    styled = f' s="{style}"' if style else ""
-    if value is None or value == "":
-        return f'<c r="{ref}"{styled}/>'.encode() if style else None
-    if isinstance(value, str):
-        head = f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">'.encode()
-        return head + text_xml(value) + b"</t></is></c>"
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{styled} t="b"><v>{int(value)}</v></c>'.encode()
-    return f'<c r="{ref}"{styled}><v>{_number(value, date1904)}</v></c>'.encode()
-
-
-def _number(value: object, date1904: bool) -> str:
-    if isinstance(value, datetime | date):
-        value = to_excel(value, (date(1904, 1, 1) if date1904 else CALENDAR_WINDOWS_1900))
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        value = int(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal) and value.is_finite():
-        return format(value, "f")
-    if isinstance(value, float) and value == value and abs(value) != float("inf"):
-        return repr(value)
-    raise XlsxError(f"o valor {value!r} não cabe numa célula")
+    return max((number for number, _a, _b in layout(xml)[3]), default=0)
 
 
 class _RowWriter:
     """Writes cells into one row element, keeping its other cells and attributes."""
 
-    def __init__(self, number, tags: _Tags, style_of: StyleOf, date1904: bool, columns) -> None:
-        self.number, self.tags, self.style_of = number, tags, style_of
-        self.date1904, self.column_styles = date1904, columns
+    def __init__(self, number: int, writer: Writer) -> None:
+        self.number, self.writer, self.tags = number, writer, writer.tags
 
     def patched(self, element: bytes, cells: Mapping[int, Cell]) -> bytes:
         """The row ``element`` (empty: a new row) with ``cells`` written."""
@@ -141,9 +120,10 @@ class _RowWriter:
         for column, cell in cells.items():
             source = kept.get(cell.like if cell.like is not None else column)
             base = _style(source) if source else self._column_style(column)
-            style = self.style_of(base, cell.number_format) if cell.number_format else base
+            fmt = cell.number_format
+            style = self.writer.style_of(base, fmt) if fmt else base
             ref = f"{get_column_letter(column)}{self.number}"
-            written = cell_xml(ref, cell.value, style, self.date1904)
+            written = cell_xml(ref, cell.value, style, self.writer.date1904)
             if written is None:
                 kept.pop(column, None)
             else:
@@ -152,7 +132,8 @@ class _RowWriter:
         return _with_spans(head, kept) + b"".join(ordered) + tail + b"</" + p + b"row>"
 
     def _column_style(self, column: int) -> int:
-        return next((s for low, high, s in self.column_styles if low <= column <= high), 0)
+        styles = self.writer.column_styles
+        return next((s for low, high, s in styles if low <= column <= high), 0)
 
 
 def _split_row(element: bytes, number: int, prefix: bytes) -> tuple[bytes, bytes]:
@@ -232,7 +213,8 @@ def _sheet_data(xml: bytes, tags: _Tags) -> tuple[int, int]:
     if found.group(1):
         return found.end(), found.end()
     end = xml.find(tags.sheet_data_end, found.end())
-    if end < 0 or b"<!--" in xml[found.end() : end] or b"<![CDATA[" in xml[found.end() : end]:
+    odd = (xml.find(mark, found.end(), end) >= 0 for mark in (b"<!--", b"<![CDATA["))
+    if end < 0 or any(odd):
         raise XlsxError("a aba tem linhas num formato que o app não lê")
     return found.end(), end
 
@@ -249,9 +231,9 @@ def _column_styles(xml: bytes, tags: _Tags) -> list[tuple[int, int, int]]:
     return styles
 
 
-def _with_dimension(xml: bytes, rows: Mapping[int, Mapping[int, Cell]], tags: _Tags) -> bytes:
+def with_dimension(xml: bytes, rows: Mapping[int, Mapping[int, Cell]], writer: Writer) -> bytes:
     """``<dimension ref>`` grown to hold the written cells (left alone if missing)."""
-    found = tags.dimension.search(xml)
+    found = writer.tags.dimension.search(xml)
     ref = _REF.search(found.group(0)) if found else None
     columns = [column for cells in rows.values() for column in cells]
     if found is None or ref is None or not columns:

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 
+from sheets import codec
 from sheets.book import CaseBook
 from sheets.errors import CaseNotFound, EditConflict, SheetUnavailable
 from sheets.history import CREATED
@@ -190,3 +191,17 @@ def test_the_history_goes_to_its_tab_in_one_append(book, sheet):
 
     assert sheet.calls.count("append_log") == 1
     assert len(sheet.logs["Histórico"]) == 2
+
+
+def test_a_full_read_decodes_only_the_rows_that_changed(book, sheet, now, monkeypatch):
+    ids = added(book, "ANA", "BIA", "CAROL")
+    book.sync.refresh(full=True)
+    decoded: list[object] = []
+    real = codec.decode
+    monkeypatch.setattr(codec, "decode", lambda values: decoded.append(values) or real(values))
+
+    sheet.person_set(ids[1], "Cidade", "DOURADOS")
+    book.sync.refresh(full=True)
+
+    assert [values["ID do caso"] for values in decoded] == [ids[1]]
+    assert book.get(ids[1]).city == "DOURADOS"

@@ -27,18 +27,19 @@ class Styles:
             raise XlsxError("a lista de estilos (styles.xml) não é válida")
         self.prefix = root.group(1) or b""
         self.changed = False
+        self._derived: dict[tuple[int, str], int] = {}
         self._xml, self._root_end = xml, root.end()
         self._formats = _section(xml, self.prefix + b"numFmts", self.prefix + b"numFmt")
         self._cells = _section(xml, self.prefix + b"cellXfs", self.prefix + b"xf")
-        self._codes = {
-            html.unescape(dict(_ATTRS.findall(e)).get(b"formatCode", b"").decode()): int(
-                dict(_ATTRS.findall(e)).get(b"numFmtId", b"0")
-            )
-            for e in self._formats.elements
-        }
+        self._codes = dict(_format_entry(element) for element in self._formats.elements)
 
     def with_format(self, base: int, code: str) -> int:
         """The style ``base`` with number format ``code`` (added if missing)."""
+        if (base, code) not in self._derived:
+            self._derived[base, code] = self._derive(base, code)
+        return self._derived[base, code]
+
+    def _derive(self, base: int, code: str) -> int:
         xfs = self._cells.elements
         if not xfs:
             raise XlsxError("a lista de estilos não tem estilos de célula (cellXfs)")
@@ -110,6 +111,15 @@ def _section(xml: bytes, tag: bytes, item: bytes) -> _Section:
     i = re.escape(item)
     items = rb"<" + i + rb"\b[^>]*?(?:/>|>.*?</" + i + rb">)"
     return _Section(tag, found, re.findall(items, found.group(2) or b"", re.S))
+
+
+def _format_entry(element: bytes) -> tuple[str, int]:
+    """A ``<numFmt>``'s format code and id."""
+    attrs = dict(_ATTRS.findall(element))
+    number = attrs.get(b"numFmtId", b"")
+    if not number.isdigit():
+        raise XlsxError("a lista de estilos tem um formato de número sem número")
+    return html.unescape(attrs.get(b"formatCode", b"").decode()), int(number)
 
 
 def _attr(element: bytes, name: bytes) -> bytes | None:

@@ -49,13 +49,11 @@ def realistic_case(rng: random.Random, number: int) -> Case:
     return Case(
         case_id=f"RET-{start.year}-{number:05d}",
         status=status,
-        analyst=f"{rng.choice(NAMES)} {rng.choice(SURNAMES)}",
         form_date=start,
         cro_count=rng.randint(1, 5),
         operator=rng.choice(("ODONTOLIFE", "DENTALUN", "SORRIR", "BOCA SAUDÁVEL")),
         cro=f"{rng.randrange(10**7):07d}",
         cro_uf=rng.choice(UFS),
-        dentist_name=f"{rng.choice(NAMES)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)} {number}",
         cpf=f"{rng.randrange(10**11):011d}",
         protocol=f"SAD{number:012d}",
         protocol_date=start,
@@ -70,13 +68,23 @@ def realistic_case(rng: random.Random, number: int) -> Case:
         dentists_per_area=MappingProxyType({AREAS[0]: rng.randrange(40)}),
         actions=frozenset(rng.sample(ACTIONS, rng.randint(0, 3))),
         reasons=frozenset(rng.sample(REASONS, rng.randint(0, 3))) if closed else frozenset(),
-        reasons_note=_sentence(rng, number, 8),
         responsible_sector=rng.choice(SECTORS),
-        general_notes=_sentence(rng, number, rng.randint(5, 60)),
-        created_at=datetime.combine(start, datetime.min.time()) + timedelta(minutes=number),
-        updated_at=datetime.combine(start, datetime.min.time()) + timedelta(hours=number % 500),
-        updated_by=f"{rng.choice(NAMES)} {rng.choice(SURNAMES)}",
+        **_people_and_notes(rng, start, number),
     )
+
+
+def _people_and_notes(rng: random.Random, start: date, number: int) -> dict[str, object]:
+    midnight = datetime.combine(start, datetime.min.time())
+    return {
+        "analyst": f"{rng.choice(NAMES)} {rng.choice(SURNAMES)}",
+        "dentist_name": f"{rng.choice(NAMES)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+        f" {number}",
+        "reasons_note": _sentence(rng, number, 8),
+        "general_notes": _sentence(rng, number, rng.randint(5, 60)),
+        "created_at": midnight + timedelta(minutes=number),
+        "updated_at": midnight + timedelta(hours=number % 500),
+        "updated_by": f"{rng.choice(NAMES)} {rng.choice(SURNAMES)}",
+    }
 
 
 def _contacts(rng: random.Random, start: date, number: int) -> tuple[Contact, ...]:

@@ -81,7 +81,8 @@ class WorkbookBackend:
     def write(self, plan: Plan, case_id: str | None = None) -> Write | None:
         """Apply ``plan`` to a fresh read of the file, under the lock, and save atomically;
         what was written. The whole table is at hand, so ``case_id`` needs no special read."""
-        with self._opened() as (package, kept):
+        with self._opened() as (package, file):
+            kept = self._current(file)
             operation = plan(_shown(kept.table))
             if operation is None:
                 return None
@@ -97,7 +98,8 @@ class WorkbookBackend:
         self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
     ) -> None:
         """Add ``rows`` below the last row of the tab ``tab``, created with ``headers``."""
-        with self._opened() as (package, kept):
+        with self._opened() as (package, file):
+            kept = self._kept if self._kept and self._kept.stamp == self._stamp(file) else None
             part, parts = package.sheet(tab), dict[str, Part]()
             if part is None:
                 part, parts = package.added_sheet(tab, LOG_SHEET)
@@ -109,7 +111,10 @@ class WorkbookBackend:
             for number, values in enumerate(rows, start=first):
                 cells[number] = {n: _log_cell(value) for n, value in enumerate(values, start=1)}
             parts.update(self._patched(package, part, cells, xml))
-            self._save(package, parts, kept.table, kept.segments)
+            if kept is None:  # someone else saved: the cases are read again at the next use
+                self._save(package, parts, None, None)
+            else:
+                self._save(package, parts, kept.table, kept.segments)
 
     def _save_cases(self, package: Package, kept: _Kept, cells: Rows, operation: Write) -> None:
         part = package.sheet(self.worksheet)
@@ -141,16 +146,15 @@ class WorkbookBackend:
         return parts
 
     @contextmanager
-    def _opened(self) -> Iterator[tuple[Package, _Kept]]:
-        """The file as on disk (created if missing) and its table, under the lock."""
+    def _opened(self) -> Iterator[tuple[Package, BinaryIO]]:
+        """The file as on disk (created if missing), open, under the lock."""
         with self._mutex, self._locked():
             self._refuse_if_open_elsewhere()
             if not self.path.exists():
                 self._replace(lambda temporary: new_workbook(self.worksheet).save(temporary))
             with self._open() as file:
-                kept = self._current(file)
                 try:
-                    yield Package(file), kept
+                    yield Package(file), file
                 except XlsxError as error:
                     raise self._unreadable(str(error)) from None
 
@@ -201,6 +205,7 @@ class WorkbookBackend:
 
     def _parsed(self, file: BinaryIO) -> Table:
         try:
+            file.seek(0)
             book = python_calamine.CalamineWorkbook.from_filelike(file)
             try:
                 grid = book.get_sheet_by_name(self.worksheet).to_python(skip_empty_area=False)
@@ -219,11 +224,12 @@ class WorkbookBackend:
         self,
         package: Package,
         parts: Mapping[str, Part],
-        table: Table,
+        table: Table | None,
         segments: Segmented | None,
     ) -> None:
+        """Save ``package`` with ``parts``; keep ``table`` (None: read it at the next use)."""
         self._replace(lambda temporary: package.save(temporary, parts))
-        self._kept = _Kept(self._stamp(), table, segments)
+        self._kept = _Kept(self._stamp(), table, segments) if table is not None else None
 
     def _replace(self, save: Callable[[Path], object]) -> None:
         """Write the file with ``save(temporary path)`` and put it in place atomically."""

@@ -109,3 +109,17 @@ def test_a_workbook_open_elsewhere_is_left_untouched(tmp_path: Path, lock_name: 
     with pytest.raises(Exception, match="aberta no Excel ou LibreOffice"):
         add(WorkbookBackend(path), replace(full_case(), case_id="RET-2025-0002"))
     assert path.read_bytes() == before
+
+
+def test_the_history_is_appended_without_reading_the_cases(tmp_path: Path, monkeypatch):
+    path = tmp_path / "casos.xlsx"
+    backend = WorkbookBackend(path)
+    add(backend, full_case("RET-2025-0001"))
+    add(WorkbookBackend(path), full_case("RET-2025-0002"))  # another worker process saves
+    monkeypatch.setattr(WorkbookBackend, "_parsed", lambda *_args: pytest.fail("read the cases"))
+
+    backend.append_log("Histórico", ["Quando", "Quem"], [["agora", "Ana"]])
+
+    monkeypatch.undo()
+    assert len(backend.read().rows) == 2
+    assert openpyxl.load_workbook(path)["Histórico"]["B2"].value == "Ana"

@@ -64,7 +64,7 @@ class UserStore(LocalDatabase):
     """Users in one SQLite file, shared by every worker process."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path, _SCHEMA, row_factory=sqlite3.Row)
+        super().__init__(path, _SCHEMA, row_factory=sqlite3.Row, checkpoint_writes=True)
         self._someone = False  # users are disabled, never deleted: once true, always true
 
     def exists(self) -> bool:

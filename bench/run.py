@@ -9,24 +9,19 @@ tests/standin, sleeping ``--latency`` seconds per call. Run from the repository 
 import argparse
 import json
 import logging
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
-import openpyxl
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import on_workbook  # noqa: E402  (bench/ is on sys.path when this script runs)
 
 from app import DEFAULTS, create_app  # noqa: E402
 from auth.users import UserStore  # noqa: E402
@@ -36,7 +31,6 @@ from sheets.google_setup import prepare  # noqa: E402
 from sheets.planning import fingerprint  # noqa: E402
 from tests.conftest import PASSWORD, SERVICE_ACCOUNT, TAB, GoogleSheet  # noqa: E402
 from tests.sample import full_case  # noqa: E402
-from tests.seeds import CLINIC_FORM  # noqa: E402
 from tests.standin import SheetsStandIn, service_account_info  # noqa: E402
 
 logging.disable(logging.INFO)  # the apps built here would announce their sheet each time
@@ -182,132 +176,6 @@ def detection_delays(cases: int, latency: float, samples: int = 20) -> dict:
     }
 
 
-def workbook_io(cases: int) -> tuple[int, float, float, float]:
-    """(cases, ms to load, ms to add one case, ms to read it back after someone saved)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "casos.xlsx"
-        settings = config(Path(folder)) | {"RETENCAO_WORKBOOK": str(path)}
-        with create_app(settings).app_context():
-            header = get_book().backend.read().headers
-        workbook = openpyxl.load_workbook(path)
-        for row in synthetic_rows(cases, header):
-            workbook[TAB].append(row)
-        workbook.save(path)
-        with create_app(settings).app_context():
-            book = get_book()
-            start = time.perf_counter()
-            book.sync.refresh()
-            load = time.perf_counter() - start
-            start = time.perf_counter()
-            book.add(full_case(""), "Ana")
-            save = time.perf_counter() - start
-            os.utime(path)  # as if someone saved the file
-            start = time.perf_counter()
-            book.sync.refresh()
-            reload = time.perf_counter() - start
-    return cases, load * 1000, save * 1000, reload * 1000
-
-
-def free_port() -> int:
-    """A free TCP port on the loopback address."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def concurrent_submitters(submitters: int, each: int) -> dict:
-    """Submitters posting the seed form at once through a real server on the local workbook."""
-    with tempfile.TemporaryDirectory() as folder:
-        port = free_port()
-        workbook = Path(folder) / "casos.xlsx"
-        UserStore(Path(folder) / "users.sqlite3").add("bench", "Bench", "analista", PASSWORD)
-        env = os.environ | {
-            "RETENCAO_WORKBOOK": str(workbook),
-            "RETENCAO_OUTBOX": str(Path(folder) / "outbox.sqlite3"),
-            "RETENCAO_USERS": str(Path(folder) / "users.sqlite3"),
-            "SECRET_KEY": "bench",
-        }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for(base)
-            latencies: list[float] = []
-            names: list[str] = []
-            errors: list[str] = []
-            start_line = threading.Barrier(submitters)
-            threads = [
-                threading.Thread(
-                    target=_submit,
-                    args=(base, n, each, start_line, latencies, names, errors),
-                )
-                for n in range(submitters)
-            ]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-        sheet = openpyxl.load_workbook(workbook)[TAB]
-        header, *rows = list(sheet.iter_rows(values_only=True))
-        stored = [row[header.index("Nome dentista")] for row in rows]
-        ids = [row[header.index("ID do caso")] for row in rows]
-    quantiles = statistics.quantiles(latencies, n=100)
-    return {
-        "cases": len(names),
-        "per_minute": len(names) / elapsed * 60,
-        "p50": quantiles[49] * 1000,
-        "p95": quantiles[94] * 1000,
-        "lost": len(set(names) - set(stored)),
-        "duplicated": len(ids) - len(set(ids)) + len(stored) - len(set(stored)),
-        "errors": len(errors),
-    }
-
-
-def _wait_for(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(base + "/entrar", timeout=2)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not start")
-
-
-def _token(page: str) -> str:
-    return page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-
-
-def _submit(base, number, each, start_line, latencies, names, errors) -> None:
-    session = requests.Session()
-    login = {"username": "bench", "password": PASSWORD}
-    token = _token(session.get(base + "/entrar", timeout=60).text)
-    session.post(base + "/entrar", data={**login, "csrf_token": token}, timeout=60)
-    start_line.wait()
-    for case in range(each):
-        page = session.get(base + "/casos/novo", timeout=60).text
-        token = _token(page)
-        name = f"SUBMITTER {number:02d} CASE {case:02d}"
-        form = {**CLINIC_FORM, "dentist_name": name, "csrf_token": token}
-        started = time.perf_counter()
-        answer = session.post(base + "/casos/novo", data=form, allow_redirects=False, timeout=60)
-        latencies.append(time.perf_counter() - started)
-        if answer.status_code == 302:
-            names.append(name)
-        else:
-            errors.append(f"{answer.status_code}")
-
-
 class FakeClock:
     """Seconds that only move when told to, shared by the app's quota and Google's."""
 
@@ -383,20 +251,9 @@ def main() -> None:
             f" {d['p95_measured']:>14.1f}"
         )
 
-    print("\n## Planilha local (.xlsx)")
-    print(f"{'casos':>6}  {'carregar (ms)':>13} {'salvar caso (ms)':>16} {'reler (ms)':>10}")
-    for size in args.sizes:
-        cases, load, save, reload = workbook_io(size)
-        print(f"{cases:>6}  {load:>13.0f} {save:>16.0f} {reload:>10.0f}")
-
-    print(f"\n## {args.submitters} pessoas salvando {args.each} casos cada, servidor real")
-    result = concurrent_submitters(args.submitters, args.each)
-    print(
-        f"casos salvos {result['cases']}, {result['per_minute']:.0f} casos/min,"
-        f" p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms,"
-        f" perdidos {result['lost']}, duplicados {result['duplicated']},"
-        f" respostas de erro {result['errors']}"
-    )
+    print()
+    workbook = on_workbook.sizes_table(args.sizes, args.submitters, args.each)
+    on_workbook.print_sizes(workbook, args.submitters, args.each)
 
     print("\n## Rajada de 100 gravações contra a cota de 60 por minuto")
     burst = quota_burst(100)

@@ -6,9 +6,10 @@ them into its own cells. Decoding is tolerant of what a person types into a cell
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -50,20 +51,18 @@ def decode(values: Mapping[str, object]) -> Case:
     contacts: list[dict[str, Any]] = [{} for _ in range(CONTACT_SLOTS)]
     flags: dict[str, set[str]] = {}
     counts: dict[str, dict[str, Any]] = {}
-    for col in COLUMNS:
-        if col.owner is Owner.DERIVED:
-            continue
-        value = parse_cell(col, values.get(col.header))
-        if isinstance(col.member, int):
-            contacts[col.member][col.part] = value
-        elif col.member is None:
+    for col, parser, empty, place in _DECODED:
+        value = _parse(col, values.get(col.header), parser, empty)
+        if place is _SCALAR:
             scalars[col.field] = value
-        elif col.kind is Kind.BOOL:
+        elif place is _CONTACT:
+            contacts[cast(int, col.member)][col.part] = value
+        elif place is _FLAG:
             members = flags.setdefault(col.field, set())
             if value:
-                members.add(col.member)
+                members.add(cast(str, col.member))
         elif value is not None:
-            counts.setdefault(col.field, {})[col.member] = value
+            counts.setdefault(col.field, {})[cast(str, col.member)] = value
     scalars["contacts"] = tuple(Contact(**parts) for parts in contacts)
     scalars.update({name: frozenset(members) for name, members in flags.items()})
     scalars.update({name: MappingProxyType(found) for name, found in counts.items()})
@@ -72,12 +71,16 @@ def decode(values: Mapping[str, object]) -> Case:
 
 def parse_cell(column: Column, raw: object) -> object:
     """The Python value of a cell, whatever a person typed into it; None if not understood."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return _EMPTY.get(column.kind)
+    return _parse(column, raw, _PARSERS[column.kind], _EMPTY.get(column.kind))
+
+
+def _parse(column: Column, raw: object, parser: Callable[[Column, Any], object], empty: object):
+    if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
+        return empty
     try:
-        return _PARSERS[column.kind](column, raw)
+        return parser(column, raw)
     except (ValueError, TypeError, ArithmeticError):
-        return _EMPTY.get(column.kind)
+        return empty
 
 
 def _text(_column: Column, raw: object) -> str:
@@ -88,9 +91,18 @@ def _text(_column: Column, raw: object) -> str:
     return str(raw).strip()
 
 
+@cache
+def _folded_choices(choices: tuple[str, ...]) -> dict[str, str]:
+    """Each choice by its folded text (the first of choices that fold alike), folded once."""
+    folded: dict[str, str] = {}
+    for choice in choices:
+        folded.setdefault(ptbr.fold(choice), choice)
+    return folded
+
+
+@lru_cache(maxsize=4096)  # a sheet holds few distinct choices: each is folded once
 def _canonical_choice(choices: tuple[str, ...], text: str) -> str:
-    folded = ptbr.fold(text)
-    return next((c for c in choices if ptbr.fold(c) == folded), text.strip())
+    return _folded_choices(choices).get(ptbr.fold(text), text.strip())
 
 
 def _choice(column: Column, raw: object) -> str:
@@ -161,6 +173,26 @@ _PARSERS = {
     Kind.DATETIME: _datetime,
     Kind.BOOL: _bool,
 }
+
+
+_SCALAR, _CONTACT, _FLAG, _COUNT = "scalar", "contact", "flag", "count"
+
+
+def _place(col: Column) -> str:
+    """Where a column's value goes in a Case: a field, a contact, a set, a mapping."""
+    if isinstance(col.member, int):
+        return _CONTACT
+    if col.member is None:
+        return _SCALAR
+    return _FLAG if col.kind is Kind.BOOL else _COUNT
+
+
+# Each column read into a Case (derived ones are computed, never read): parser, empty value.
+_DECODED = tuple(
+    (col, _PARSERS[col.kind], _EMPTY.get(col.kind), _place(col))
+    for col in COLUMNS
+    if col.owner is not Owner.DERIVED
+)
 
 
 def canonical(value: object) -> str:

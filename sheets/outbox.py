@@ -127,8 +127,9 @@ class Outbox(LocalDatabase):
         if state is not None:
             query, args = query + " AND state = ?", [*args, state]
         with self._connect() as db:
-            db.row_factory = sqlite3.Row
-            return [_entry(row) for row in db.execute(query + " ORDER BY seq", args)]
+            cursor = db.cursor()
+            cursor.row_factory = sqlite3.Row
+            return [_entry(row) for row in cursor.execute(query + " ORDER BY seq", args)]
 
     def is_queued(self, seq: int) -> bool:
         """Whether the write ``seq`` is still in the outbox (pending or failed)."""

@@ -46,8 +46,7 @@ def _append_plan(batch: list[Entry]) -> Plan:
     """New rows for the cases the sheet lacks, renumbered where their ID was taken."""
 
     def append(table: Table) -> Append | None:
-        ids = {str(values[ID_HEADER]).strip() for _row, values in table.records()}
-        keys = {str(values.get(KEY_HEADER) or "").strip() for _row, values in table.records()}
+        ids, keys = table.case_ids(), table.texts(KEY_HEADER)
         new: list[Mapping[str, object]] = []
         for entry in batch:
             key = entry.values.get(KEY_HEADER)

@@ -1,7 +1,8 @@
 """A snapshot of the case sheet and the writes a backend applies to it."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from sheets.columns import ID_HEADER
 
@@ -32,26 +33,55 @@ class Table:
         id_index = self.index(ID_HEADER)
         if id_index is None:
             return
-        positions = {
-            h.strip(): i for i, h in reversed(list(enumerate(self.headers))) if isinstance(h, str)
-        }
-        numbers = self.numbers or range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(self.rows))
-        for number, row in zip(numbers, self.rows, strict=True):
+        pick = _picker(self.headers)
+        for number, row in self._numbered():
             if id_index < len(row) and str(row[id_index] or "").strip():
-                values = {h: row[i] if i < len(row) else None for h, i in positions.items()}
-                yield number, values
+                yield number, pick(row)
+
+    def case_ids(self) -> set[str]:
+        """The case ID of every row that holds one."""
+        return self.texts(ID_HEADER)
+
+    def texts(self, header: str) -> set[str]:
+        """Every non-empty value of the column ``header``, as trimmed text."""
+        index = self.index(header)
+        if index is None:
+            return set()
+        found = (str(row[index] or "").strip() for row in self.rows if index < len(row))
+        return {text for text in found if text}
 
     def find(self, case_id: str) -> tuple[int, dict[str, object]] | None:
         """The sheet row number and values of ``case_id``, or None."""
-        for row_number, values in self.records():
-            if str(values[ID_HEADER]).strip() == case_id:
-                return row_number, values
+        id_index = self.index(ID_HEADER)
+        if id_index is None:
+            return None
+        for number, row in self._numbered():
+            if id_index < len(row) and str(row[id_index] or "").strip() == case_id:
+                return next(Table(self.headers, (row,), (number,)).records())
         return None
+
+    def _numbered(self) -> Iterator[tuple[int, tuple[object, ...]]]:
+        numbers = self.numbers or range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(self.rows))
+        return zip(numbers, self.rows, strict=True)
 
     @property
     def next_row(self) -> int:
         """The sheet row number just below the last non-empty row."""
         return FIRST_DATA_ROW + len(self.rows)
+
+
+def _picker(headers: tuple[object, ...]) -> Callable[[tuple[object, ...]], dict[str, object]]:
+    """A row's values by header (the first of equal headers; None past the row's end)."""
+    positions = {h.strip(): i for i, h in reversed(list(enumerate(headers))) if isinstance(h, str)}
+    names, picked = tuple(positions), tuple(positions.values())
+    every, widest = itemgetter(*picked), max(picked, default=-1) + 1
+
+    def pick(row: tuple[object, ...]) -> dict[str, object]:
+        if len(picked) > 1 and len(row) >= widest:  # the common case, at C speed
+            return dict(zip(names, every(row), strict=True))
+        return {h: row[i] if i < len(row) else None for h, i in positions.items()}
+
+    return pick
 
 
 @dataclass(frozen=True)

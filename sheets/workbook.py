@@ -1,43 +1,52 @@
 """The embedded default backend: a local .xlsx workbook, one case per row.
 
-Writes happen under a file lock (two threads or two worker processes never lose a row) and
-replace the file atomically. The parsed workbook is cached and re-read when the file's
-modification stamp changes, i.e. when someone else saved it.
+Reading: python-calamine parses the file into a ``Table``, kept until the file's stamp changes
+(someone else saved it); no spreadsheet object stays in memory. Writing, under a file lock and
+never while Excel or LibreOffice has the file open: only the rows written change in the cases'
+worksheet part (``sheets/xlsx_rows.py``); a number format is added to ``xl/styles.xml`` the
+first time one is missing (``sheets/xlsx_styles.py``); an Excel Table over the cases grows by
+the rows appended; every other part is copied byte for byte (``sheets/xlsx_package.py``). The
+new file is fsynced and replaces the old one atomically, and the table kept is updated with what
+was written, so this process's next write reads nothing. Only a new file is made by openpyxl.
 """
 
 import os
 import threading
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
-import openpyxl
+import python_calamine
 from filelock import FileLock, Timeout
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets.backend import Plan
-from sheets.columns import BY_HEADER, COLUMNS, HEADERS, Column, Kind
+from sheets.columns import BY_HEADER, HEADERS
 from sheets.edit_log import Probe
 from sheets.errors import SheetUnavailable, SheetUnreadable
-from sheets.table import FIRST_DATA_ROW, Append, Table, Write
+from sheets.table import Append, Table, Write
+from sheets.workbook_cells import LOG_SHEET, placed, positions, updated
+from sheets.workbook_new import new_workbook
+from sheets.xlsx_cells import Cell
+from sheets.xlsx_package import STYLES, TABLE, Package, Part, XlsxError, grown_table
+from sheets.xlsx_rows import last_row, patch_rows
+from sheets.xlsx_segments import Segmented, patched, segmented
+from sheets.xlsx_styles import Styles
 
 Stamp = tuple[int, int, int]
-_LIST_FORMULA_LIMIT = 255  # Excel's cap on an inline list validation
+Rows = dict[int, dict[int, Cell]]
+LOG_TIME_FORMAT = "dd/mm/yyyy hh:mm"
 
 
-@dataclass
-class _Loaded:
+@dataclass(frozen=True)
+class _Kept:
+    """The cases' table as read from the file with this stamp (headers as in the file)."""
+
     stamp: Stamp
-    workbook: Workbook
-    table: Table | None = None
+    table: Table
+    segments: Segmented | None = None  # the cases' worksheet part, compressed in segments
 
 
 class WorkbookBackend:
@@ -49,17 +58,15 @@ class WorkbookBackend:
         self.description = f"planilha local {self.path}"
         self._file_lock = FileLock(f"{self.path}.lock", timeout=lock_timeout, thread_local=False)
         self._mutex = threading.RLock()
-        self._loaded: _Loaded | None = None
+        self._kept: _Kept | None = None
 
     def read(self) -> Table:
         """The whole table, parsed again only if the file changed since the last read."""
         with self._mutex:
             if not self.path.exists():
                 self.write(lambda _table: None)
-            loaded = self._load()
-            if loaded.table is None:
-                loaded.table = _table_of(self._sheet(loaded.workbook))
-            return loaded.table
+            with self._open() as file:
+                return _shown(self._current(file).table)
 
     def probe(self, since: object) -> Probe:
         """The file's modification stamp (None before the file exists): exact, and free."""
@@ -68,64 +75,98 @@ class WorkbookBackend:
     def read_rows(self, numbers: Sequence[int]) -> Table:
         """The header row and these rows, from the whole table."""
         table = self.read()
-        rows = tuple(table.rows[n - FIRST_DATA_ROW] if n < table.next_row else () for n in numbers)
+        rows = tuple(table.rows[n - 2] if n < table.next_row else () for n in numbers)
         return Table(table.headers, rows, tuple(numbers))
 
     def write(self, plan: Plan, case_id: str | None = None) -> Write | None:
         """Apply ``plan`` to a fresh read of the file, under the lock, and save atomically;
         what was written. The whole table is at hand, so ``case_id`` needs no special read."""
-        with self._opened() as loaded:
-            sheet = self._sheet(loaded.workbook)
-            if loaded.table is None:
-                loaded.table = _table_of(sheet)
-            operation = plan(loaded.table)
+        with self._opened() as (package, file):
+            kept = self._current(file)
+            operation = plan(_shown(kept.table))
             if operation is None:
                 return None
-            try:
-                if isinstance(operation, Append):
-                    first = loaded.table.next_row
-                    cells = [(first + n, values) for n, values in enumerate(operation.rows)]
-                else:
-                    cells = [(operation.row, operation.values)]
-                headers = dict.fromkeys(header for _row, values in cells for header in values)
-                positions = _ensure_headers(sheet, headers)
-                for row, values in cells:
-                    for header, value in values.items():
-                        cell = sheet.cell(row=row, column=positions[header])
-                        _put(cell, BY_HEADER[header], value)
-                self._save(loaded.workbook)
-            except BaseException:
-                self._loaded = None  # the cached workbook holds a half-applied write
-                raise
+            rows = placed(operation, _shown(kept.table))
+            where, added = positions(kept.table.headers, [h for v in rows.values() for h in v])
+            cells: Rows = {1: added} if added else {}
+            for number, values in rows.items():
+                cells[number] = {where[h]: _cell(h, value) for h, value in values.items()}
+            self._save_cases(package, kept, cells, operation)
             return operation
 
     def append_log(
         self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
     ) -> None:
         """Add ``rows`` below the last row of the tab ``tab``, created with ``headers``."""
-        with self._opened() as loaded:
-            workbook = loaded.workbook
-            try:
-                if tab not in workbook.sheetnames:
-                    _new_log(workbook, tab, headers)
-                sheet = workbook[tab]
-                first = sheet.max_row + 1
-                for number, values in enumerate(rows):
-                    for position, value in enumerate(values, start=1):
-                        _put_plain(sheet.cell(row=first + number, column=position), value)
-                self._save(workbook)
-            except BaseException:
-                self._loaded = None  # the cached workbook holds a half-applied write
-                raise
+        with self._opened() as (package, file):
+            kept = self._kept if self._kept and self._kept.stamp == self._stamp(file) else None
+            part, parts = package.sheet(tab), dict[str, Part]()
+            if part is None:
+                part, parts = package.added_sheet(tab, LOG_SHEET)
+                cells: Rows = {1: {n: Cell(h) for n, h in enumerate(headers, start=1)}}
+            else:
+                cells = {}
+            xml = LOG_SHEET if parts else package.part(part)
+            first = last_row(xml) + 1 + len(cells)
+            for number, values in enumerate(rows, start=first):
+                cells[number] = {n: _log_cell(value) for n, value in enumerate(values, start=1)}
+            parts.update(self._patched(package, part, cells, xml))
+            if kept is None:  # someone else saved: the cases are read again at the next use
+                self._save(package, parts, None, None)
+            else:
+                self._save(package, parts, kept.table, kept.segments)
+
+    def _save_cases(self, package: Package, kept: _Kept, cells: Rows, operation: Write) -> None:
+        part = package.sheet(self.worksheet)
+        if part is None:
+            raise self._missing_tab()
+        segments = kept.segments or segmented(package.part(part))
+        if segments is None:  # rows without numbers: the part is patched whole
+            parts = self._patched(package, part, cells)
+        else:
+            styles_part, styles = _styles(package)
+            segments = patched(segments, cells, styles.with_format, package.date1904)
+            parts = {part: segments.deflated()}
+            parts.update({styles_part: styles.xml()} if styles.changed else {})
+        if isinstance(operation, Append):
+            parts.update(_grown_tables(package, part, cells))
+        self._save(package, parts, updated(kept.table, cells), segments)
+
+    def _patched(
+        self, package: Package, part: str, cells: Rows, xml: bytes | None = None
+    ) -> dict[str, Part]:
+        """The worksheet ``part`` with ``cells`` written, and the styles part if it grew."""
+        styles_part, styles = _styles(package)
+        source = package.part(part) if xml is None else xml
+        parts: dict[str, Part] = {
+            part: patch_rows(source, cells, styles.with_format, package.date1904)
+        }
+        if styles.changed:
+            parts[styles_part] = styles.xml()
+        return parts
 
     @contextmanager
-    def _opened(self) -> Iterator[_Loaded]:
-        """The workbook as on disk (created if missing), held under the lock for one write."""
+    def _opened(self) -> Iterator[tuple[Package, BinaryIO]]:
+        """The file as on disk (created if missing), open, under the lock."""
         with self._mutex, self._locked():
             self._refuse_if_open_elsewhere()
             if not self.path.exists():
-                self._save(_new_workbook(self.worksheet))
-            yield self._load()
+                self._replace(lambda temporary: new_workbook(self.worksheet).save(temporary))
+            with self._open() as file:
+                try:
+                    yield Package(file), file
+                except XlsxError as error:
+                    raise self._unreadable(str(error)) from None
+
+    @contextmanager
+    def _open(self) -> Iterator[BinaryIO]:
+        try:
+            with open(self.path, "rb") as file:
+                yield file
+        except PermissionError:
+            raise SheetUnavailable(
+                f"Sem permissão para ler {self.path}. Verifique as permissões do arquivo."
+            ) from None
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -150,39 +191,52 @@ class WorkbookBackend:
                     " dados continuam no formulário."
                 )
 
-    def _stamp(self) -> Stamp:
-        info = self.path.stat()
+    def _stamp(self, file: BinaryIO | None = None) -> Stamp:
+        info = os.fstat(file.fileno()) if file else self.path.stat()
         return (info.st_mtime_ns, info.st_size, info.st_ino)
 
-    def _load(self) -> _Loaded:
+    def _current(self, file: BinaryIO) -> _Kept:
+        """The table of the open ``file``, read again only if it is not the one kept."""
+        stamp = self._stamp(file)
+        with self._mutex:
+            if self._kept is None or self._kept.stamp != stamp:
+                self._kept = _Kept(stamp, self._parsed(file))
+            return self._kept
+
+    def _parsed(self, file: BinaryIO) -> Table:
         try:
-            stamp = self._stamp()
-            if self._loaded is None or self._loaded.stamp != stamp:
-                self._loaded = _Loaded(stamp, openpyxl.load_workbook(self.path))
-        except PermissionError:
-            raise SheetUnavailable(
-                f"Sem permissão para ler {self.path}. Verifique as permissões do arquivo."
-            ) from None
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-            raise SheetUnreadable(
-                f"Não foi possível ler a planilha {self.path}: o arquivo não é um .xlsx válido."
-                " Restaure uma cópia ou mova-o e um novo será criado."
-            ) from None
-        return self._loaded
+            file.seek(0)
+            book = python_calamine.CalamineWorkbook.from_filelike(file)
+            try:
+                grid = book.get_sheet_by_name(self.worksheet).to_python(skip_empty_area=False)
+            finally:
+                book.close()
+        except python_calamine.WorksheetNotFound:
+            raise self._missing_tab() from None
+        except (python_calamine.CalamineError, OSError, ValueError):
+            raise self._unreadable("o arquivo não é um .xlsx válido") from None
+        rows = [tuple(row) for row in grid]
+        while len(rows) > 1 and all(value == "" for value in rows[-1]):
+            rows.pop()
+        return Table(rows[0] if rows else (), tuple(rows[1:]))
 
-    def _sheet(self, workbook: Workbook) -> Worksheet:
-        if self.worksheet not in workbook.sheetnames:
-            raise SheetUnreadable(
-                f'A aba "{self.worksheet}" não existe em {self.path}. Renomeie a aba de volta'
-                " ou ajuste RETENCAO_WORKSHEET."
-            )
-        return workbook[self.worksheet]
+    def _save(
+        self,
+        package: Package,
+        parts: Mapping[str, Part],
+        table: Table | None,
+        segments: Segmented | None,
+    ) -> None:
+        """Save ``package`` with ``parts``; keep ``table`` (None: read it at the next use)."""
+        self._replace(lambda temporary: package.save(temporary, parts))
+        self._kept = _Kept(self._stamp(), table, segments) if table is not None else None
 
-    def _save(self, workbook: Workbook) -> None:
+    def _replace(self, save: Callable[[Path], object]) -> None:
+        """Write the file with ``save(temporary path)`` and put it in place atomically."""
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            workbook.save(temporary)
+            save(temporary)
             with open(temporary, "rb") as saved:
                 os.fsync(saved.fileno())
             os.replace(temporary, self.path)
@@ -192,78 +246,53 @@ class WorkbookBackend:
                 f"Não foi possível gravar {self.path} ({error.strerror}). Seus dados continuam"
                 " no formulário; tente de novo."
             ) from None
-        self._loaded = _Loaded(self._stamp(), workbook)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
+    def _missing_tab(self) -> SheetUnreadable:
+        return SheetUnreadable(
+            f'A aba "{self.worksheet}" não existe em {self.path}. Renomeie a aba de volta'
+            " ou ajuste RETENCAO_WORKSHEET."
+        )
+
+    def _unreadable(self, reason: str) -> SheetUnreadable:
+        return SheetUnreadable(
+            f"Não foi possível ler a planilha {self.path}: {reason}. Restaure uma cópia ou"
+            " mova-o e um novo será criado."
+        )
 
 
-def _new_workbook(title: str) -> Workbook:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    for position, column in enumerate(COLUMNS, start=1):
-        _set_header(sheet, position, column)
-    sheet.freeze_panes = "B2"
-    return workbook
+def _shown(table: Table) -> Table:
+    """The table as the book sees it: an empty sheet has the app's headers."""
+    return table if any(value != "" for value in table.headers) else Table(HEADERS, ())
 
 
-def _new_log(workbook: Workbook, tab: str, headers: Sequence[str]) -> None:
-    sheet = workbook.create_sheet(tab)
-    for position, header in enumerate(headers, start=1):
-        sheet.cell(row=1, column=position, value=header).font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(position)].width = 20
-    sheet.freeze_panes = "A2"
+def _styles(package: Package) -> tuple[str, Styles]:
+    """The styles part's name and its styles."""
+    found = package.related(package.workbook, STYLES)
+    if not found:
+        raise XlsxError("o arquivo não tem a lista de estilos (styles.xml)")
+    return found[0], Styles(package.part(found[0]))
 
 
-def _set_header(sheet: Worksheet, position: int, column: Column) -> None:
-    cell = sheet.cell(row=1, column=position, value=column.header)
-    cell.font = Font(bold=True)
-    letter = get_column_letter(position)
-    sheet.column_dimensions[letter].width = max(12, min(40, len(column.header) + 4))
-    if column.kind is Kind.CHOICE:
-        options = ",".join(column.choices)
-        if len(options) + 2 <= _LIST_FORMULA_LIMIT:
-            validation = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
-            validation.add(f"{letter}2:{letter}1048576")
-            sheet.add_data_validation(validation)
+def _grown_tables(package: Package, part: str, cells: Rows) -> dict[str, Part]:
+    """The Excel Tables of the worksheet ``part`` that the rows appended continue, grown."""
+    first, last = min(cells.keys() - {1}), max(cells)
+    grown: dict[str, Part] = {}
+    for table in package.related(part, TABLE):
+        xml = grown_table(package.part(table), first, last)
+        if xml is not None:
+            grown[table] = xml
+    return grown
 
 
-def _ensure_headers(sheet: Worksheet, headers: Iterable[str]) -> dict[str, int]:
-    """1-based column of each header, adding the missing ones after the last column."""
-    positions: dict[str, int] = {}
-    last = 0
-    for cell in sheet[1]:
-        if isinstance(cell.value, str) and cell.value.strip():
-            positions.setdefault(cell.value.strip(), cell.column)
-        if cell.value is not None:
-            last = cell.column
-    for header in headers:
-        if header not in positions:
-            last += 1
-            _set_header(sheet, last, BY_HEADER[header])
-            positions[header] = last
-    return positions
+def _cell(header: str, value: object) -> Cell:
+    """A case's value with its column's number format (an emptied cell keeps its style)."""
+    empty = value is None or value == ""
+    return Cell(value, None if empty else BY_HEADER[header].number_format)
 
 
-def _table_of(sheet: Worksheet) -> Table:
-    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
-    if not rows:
-        return Table(HEADERS, ())
-    body = rows[1:]
-    while body and all(value is None or value == "" for value in body[-1]):
-        body.pop()
-    return Table(tuple(rows[0]), tuple(body))
-
-
-def _put(cell, column: Column, value: object) -> None:
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # text stays text, even "=HYPERLINK(...)"
-    cell.number_format = column.number_format
-
-
-def _put_plain(cell, value: object) -> None:
-    """A history cell: text stays text, a time shows as dd/mm/aaaa hh:mm."""
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif isinstance(value, datetime):
-        cell.number_format = "dd/mm/yyyy hh:mm"
+def _log_cell(value: object) -> Cell:
+    """A history value: text stays text, a time shows as dd/mm/aaaa hh:mm."""
+    return Cell(value, LOG_TIME_FORMAT if isinstance(value, datetime) else None)

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 
+from sheets import codec
 from sheets.book import CaseBook
 from sheets.errors import CaseNotFound, EditConflict, SheetUnavailable
 from sheets.history import CREATED
@@ -209,3 +210,17 @@ def test_a_number_another_server_took_meanwhile_is_renumbered_and_said(book, she
     assert names["RET-2025-0003"] == "BIA" and len(sheet.rows) == 3
     assert book.outbox.renamed("RET-2025-0002") == "RET-2025-0003"
     assert book.get("RET-2025-0003").dentist_name == "BIA"
+
+
+def test_a_full_read_decodes_only_the_rows_that_changed(book, sheet, now, monkeypatch):
+    ids = added(book, "ANA", "BIA", "CAROL")
+    book.sync.refresh(full=True)
+    decoded: list[object] = []
+    real = codec.decode
+    monkeypatch.setattr(codec, "decode", lambda values: decoded.append(values) or real(values))
+
+    sheet.person_set(ids[1], "Cidade", "DOURADOS")
+    book.sync.refresh(full=True)
+
+    assert [values["ID do caso"] for values in decoded] == [ids[1]]
+    assert book.get(ids[1]).city == "DOURADOS"

@@ -199,6 +199,9 @@ class CaseBook:
             written[entry.seq] = codec.decode({**write.before, **write.values})
             self.outbox.confirm(entry.seq, entry.case_id, write.values)
             return
+        if batch[0].kind == EDIT:  # the edit changed nothing the sheet did not already hold
+            self.outbox.confirm(batch[0].seq, batch[0].case_id, {})
+            return
         sent = {_key_of(values): values for values in write.rows} if write else {}
         for entry in batch:
             row = sent.get(_key_of(entry.values))

@@ -224,3 +224,15 @@ def test_a_full_read_decodes_only_the_rows_that_changed(book, sheet, now, monkey
 
     assert [values["ID do caso"] for values in decoded] == [ids[1]]
     assert book.get(ids[1]).city == "DOURADOS"
+
+
+def test_an_edit_the_sheet_already_holds_writes_nothing_and_leaves_no_queue(book, sheet):
+    [case_id] = added(book, "ANA")
+    case = book.get(case_id)
+    sheet.person_set(case_id, "Cidade", "DOURADOS")  # a supervisor typed the same change
+    sheet.calls.clear()
+
+    saved = book.update(case_id, replace(case, city="DOURADOS"), fingerprint(case), "Bia")
+
+    assert saved is None and book.waiting(case_id) == []
+    assert sheet.calls.count("write") == 1  # planned on a fresh read; nothing sent

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import openpyxl
+from openpyxl.xml import functions as openpyxl_xml
 
 from retention import ptbr
 from sheets.export import unguard_formula
@@ -51,6 +52,18 @@ def read_upload(filename: str, data: bytes, worksheet: str = "Casos") -> Upload:
     if kind == "xlsx":
         return _read_xlsx(data, worksheet)
     return _read_csv(data)
+
+
+def unprotected_xml() -> str | None:
+    """Why openpyxl would parse uploaded XML without defusedxml, in pt-BR; None if it would not."""
+    if openpyxl.DEFUSEDXML and openpyxl_xml.iterparse.__module__.startswith("defusedxml"):
+        return None
+    return (
+        "O openpyxl leria o XML das planilhas enviadas sem o defusedxml (pacote não instalado,"
+        " ou OPENPYXL_DEFUSEDXML diferente de True): uma planilha com uma bomba de XML poderia"
+        " travar o servidor. Instale as dependências com .venv/bin/pip install -r"
+        " requirements.txt. O app não foi iniciado."
+    )
 
 
 def file_kind(filename: str, data: bytes) -> str:

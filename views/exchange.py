@@ -38,6 +38,7 @@ from sheets.export import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 from sheets.mapping import column_letter, guess_mapping
 from sheets.pending_uploads import PendingUploads
 from sheets.upload import UnreadableFile, Upload, read_upload
+from sheets.upload_limits import UploadLimits
 from views.cases import list_query
 
 bp = Blueprint("exchange", __name__)
@@ -97,7 +98,7 @@ def upload():
         try:
             if len(data) > limit:
                 raise UnreadableFile(_too_large_message())
-            read_upload(name, data, current_app.config["RETENCAO_WORKSHEET"])
+            _read(name, data)
         except UnreadableFile as error:
             form.file.errors.append(str(error))
         else:
@@ -128,7 +129,7 @@ def preview(token: str):
         return _expired()
     name, data = stored
     try:
-        sheet = read_upload(name, data, current_app.config["RETENCAO_WORKSHEET"])
+        sheet = _read(name, data)
     except UnreadableFile as error:
         flash(str(error), "error")
         return redirect(url_for(".upload"))
@@ -166,6 +167,12 @@ def _import(token: str, name: str, sheet: Upload, form: MappingForm):
     finally:
         _pending().discard(token)
     return render_template("exchange/result.html", plan=plan, saved=saved, name=name)
+
+
+def _read(name: str, data: bytes) -> Upload:
+    """The uploaded file read within the limits the settings give."""
+    config = current_app.config
+    return read_upload(name, data, config["RETENCAO_WORKSHEET"], UploadLimits.from_config(config))
 
 
 def _upload_page(form: UploadForm, status: int):

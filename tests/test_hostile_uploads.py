@@ -185,7 +185,7 @@ def test_each_limit_is_a_setting(app, client, setting, value, data, name, messag
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
 def test_an_export_of_2000_full_cases_keeps_within_the_limits(kind):
     cases = [full_case(f"RET-2025-{number:05d}") for number in range(1, 2001)]
-    data = to_xlsx(cases) if kind == "xlsx" else to_csv(cases)
+    data = to_xlsx(cases, masked=False) if kind == "xlsx" else to_csv(cases, masked=False)
 
     upload = read_upload(f"casos.{kind}", data, "Casos", LIMITS)
 

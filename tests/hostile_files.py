@@ -16,12 +16,12 @@ HEADER = ["Colaborador", "Nome dentista", "CRO", "UF do CRO", "Tipo", "CPF"]
 _MIB = 1 << 20
 
 
-def workbook(rows: Iterable[list[object]] = ([*HEADER], ["Ana", "CÉLIA", "3333", "SP", "F"])):
-    """A small, honest .xlsx with a tab ``Casos``."""
+def workbook() -> bytes:
+    """A small, honest .xlsx: a tab ``Casos`` with a header and one case."""
     book = openpyxl.Workbook()
     book.active.title = "Casos"
-    for row in rows:
-        book.active.append(row)
+    book.active.append(HEADER)
+    book.active.append(["Ana", "CÉLIA", "3333", "SP", "F"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -91,6 +91,17 @@ def far_cell(reference: str = "XFD1048576") -> bytes:
         '<row r="1"><c r="A1" t="inlineStr"><is><t>Nome dentista</t></is></c></row>'
         f'<row r="{reference.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}">'
         f'<c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    return replaced(workbook(), {SHEET: [sheet.encode()]})
+
+
+def declared_dimension(ref: str = "A1:XFD1048576") -> bytes:
+    """An .xlsx whose tab says it spans ``ref`` but holds a header and one case."""
+    sheet = (
+        f'<worksheet xmlns="{MAIN}"><dimension ref="{ref}"/><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Nome dentista</t></is></c></row>'
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>CÉLIA</t></is></c></row>'
         "</sheetData></worksheet>"
     )
     return replaced(workbook(), {SHEET: [sheet.encode()]})

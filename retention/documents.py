@@ -65,6 +65,14 @@ def mask_cpf(cpf: str) -> str:
     return f"***.{digits[3:6]}.{digits[6:9]}-**"
 
 
+_CPF_IN_TEXT = re.compile(r"(?<!\d)\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?!\d)")
+
+
+def mask_cpfs(text: str) -> str:
+    """``text`` with each CPF in it masked as ``mask_cpf`` does: ``***.456.789-**``."""
+    return _CPF_IN_TEXT.sub(lambda match: mask_cpf(match.group(0)), text)
+
+
 # A Brazilian phone number with its area code: +55 (67) 99999-1234, 67 3333-4444, 67999991234.
 _PHONE = re.compile(r"(?<!\d)(?:\+?55[\s.-]?)?\(?\d{2}\)?[\s.-]?(9?\d{4})[\s.-]?(\d{4})(?!\d)")
 

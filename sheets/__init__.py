@@ -15,6 +15,7 @@ from sheets.book import CaseBook
 from sheets.cli import sheet_cli
 from sheets.errors import SheetError
 from sheets.outbox import Outbox
+from sheets.upload import unprotected_xml
 from sheets.workbook import WorkbookBackend
 
 if TYPE_CHECKING:
@@ -26,6 +27,10 @@ DRAINER = "retencao.drainer"
 
 def init_app(app: Flask) -> None:
     """Open the case book the configuration names (the local workbook by default)."""
+    problem = unprotected_xml()
+    if problem:
+        app.logger.critical(problem)
+        raise RuntimeError(problem)
     instance = Path(app.instance_path)
     outbox = Outbox(Path(app.config["RETENCAO_OUTBOX"] or instance / "outbox.sqlite3"))
     zone = ZoneInfo(app.config["RETENCAO_TIMEZONE"])

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -28,6 +28,7 @@ CSV_MIME = "text/csv; charset=utf-8"
 
 # With their punctuation, so Excel keeps CPF and CNPJ as text with their leading zeros.
 _DOCUMENTS = {"cpf": documents.format_cpf, "cnpj": documents.format_cnpj}
+_CPF = next(column.header for column in COLUMNS if column.field == "cpf")
 
 
 def guard_formula(text: str) -> str:
@@ -60,9 +61,18 @@ def csv_text(column: Column, value: object) -> str:
     return guard_formula(text)
 
 
-def to_csv(cases: Iterable[Case]) -> bytes:
+def _encoded(cases: Iterable[Case], masked: bool) -> Iterator[dict[str, object]]:
+    """Each case's cells by header; ``masked``: a CPF shows its middle digits only (LGPD)."""
+    for case in cases:
+        values = codec.encode(case)
+        if masked and values[_CPF] is not None:  # a CNPJ stays whole: it names a company
+            values[_CPF] = documents.mask_cpf(str(values[_CPF]))
+        yield values
+
+
+def to_csv(cases: Iterable[Case], *, masked: bool) -> bytes:
     """Every column of ``cases`` as CSV for Excel pt-BR, header row first."""
-    rows = (codec.encode(case) for case in cases)
+    rows = _encoded(cases, masked)
     return excel_csv(
         [HEADERS, *([csv_text(col, values[col.header]) for col in COLUMNS] for values in rows)]
     )
@@ -76,7 +86,7 @@ def excel_csv(rows: Iterable[Iterable[str]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(cases: Iterable[Case], title: str = "Casos") -> bytes:
+def to_xlsx(cases: Iterable[Case], *, masked: bool, title: str = "Casos") -> bytes:
     """Every column of ``cases`` as a workbook of typed cells, header row first."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
@@ -86,8 +96,7 @@ def to_xlsx(cases: Iterable[Case], title: str = "Casos") -> bytes:
         sheet.column_dimensions[get_column_letter(position)].width = width
     bold = Font(bold=True)
     sheet.append([_cell(sheet, header, font=bold) for header in HEADERS])
-    for case in cases:
-        values = codec.encode(case)
+    for values in _encoded(cases, masked):
         sheet.append(
             [_cell(sheet, values[c.header], number_format=c.number_format) for c in COLUMNS]
         )

@@ -7,9 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import openpyxl
+from openpyxl.xml import functions as openpyxl_xml
 
 from retention import ptbr
 from sheets.export import unguard_formula
+from sheets.upload_limits import INVALID_XLSX, UnreadableFile, UploadLimits, check_csv, check_xlsx
 
 MAX_ROWS = 2_000
 MAX_COLUMNS = 300
@@ -18,10 +20,6 @@ _CSV_ENCODINGS = ("utf-8-sig", "cp1252")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97-2003) and other Office binary files
 _ACCEPTED = "envie uma planilha .xlsx ou um arquivo .csv"
-
-
-class UnreadableFile(ValueError):
-    """An uploaded file that is not a spreadsheet the import can read; the message is pt-BR."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +43,24 @@ class Upload:
         return None
 
 
-def read_upload(filename: str, data: bytes, worksheet: str = "Casos") -> Upload:
-    """Read an uploaded .xlsx or .csv; UnreadableFile says in pt-BR what is wrong with it."""
+def read_upload(filename: str, data: bytes, worksheet: str, limits: UploadLimits) -> Upload:
+    """Read an uploaded .xlsx or .csv within ``limits``; UnreadableFile says what is wrong."""
     kind = file_kind(filename, data)
     if kind == "xlsx":
-        return _read_xlsx(data, worksheet)
-    return _read_csv(data)
+        return _read_xlsx(data, worksheet, limits)
+    return _read_csv(data, limits)
+
+
+def unprotected_xml() -> str | None:
+    """Why openpyxl would parse uploaded XML without defusedxml, in pt-BR; None if it would not."""
+    if openpyxl.DEFUSEDXML and openpyxl_xml.iterparse.__module__.startswith("defusedxml"):
+        return None
+    return (
+        "O openpyxl leria o XML das planilhas enviadas sem o defusedxml (pacote não instalado,"
+        " ou OPENPYXL_DEFUSEDXML diferente de True): uma planilha com uma bomba de XML poderia"
+        " travar o servidor. Instale as dependências com .venv/bin/pip install -r"
+        " requirements.txt. O app não foi iniciado."
+    )
 
 
 def file_kind(filename: str, data: bytes) -> str:
@@ -70,30 +80,30 @@ def file_kind(filename: str, data: bytes) -> str:
     raise UnreadableFile(f"Tipo de arquivo não aceito (.{suffix}): {_ACCEPTED}.")
 
 
-def _read_xlsx(data: bytes, worksheet: str) -> Upload:
+def _read_xlsx(data: bytes, worksheet: str, limits: UploadLimits) -> Upload:
     try:
+        check_xlsx(data, limits)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # styles and extensions openpyxl does not know
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
                 sheet = workbook[worksheet] if worksheet in workbook.sheetnames else None
                 sheet = sheet or workbook.worksheets[0]
+                sheet.reset_dimensions()  # the size the tab declares is not trusted
                 upload = _upload("xlsx", sheet.iter_rows(values_only=True), f"aba {sheet.title}")
             finally:
                 workbook.close()
     except UnreadableFile:
         raise
     except Exception as error:  # a damaged or foreign file fails in many ways inside openpyxl
-        raise UnreadableFile(
-            f"O arquivo não é uma planilha .xlsx válida: {_ACCEPTED}. Se ele abre no Excel, use"
-            " Salvar como > Pasta de Trabalho do Excel (.xlsx)."
-        ) from error
+        raise UnreadableFile(INVALID_XLSX) from error
     return upload
 
 
-def _read_csv(data: bytes) -> Upload:
+def _read_csv(data: bytes, limits: UploadLimits) -> Upload:
     if b"\x00" in data[:4096] or data.startswith(_ZIP_MAGIC):
         raise UnreadableFile(f"O arquivo não parece um CSV (texto): {_ACCEPTED}.")
+    check_csv(data, limits)
     for encoding in _CSV_ENCODINGS:
         try:
             text = data.decode(encoding)

@@ -3,6 +3,7 @@
 import csv
 import html
 import io
+import logging
 import re
 from datetime import datetime
 
@@ -11,7 +12,7 @@ import pytest
 
 from sheets.columns import HEADERS
 from sheets.export import guard_formula, unguard_formula
-from tests.conftest import created_id, post_new
+from tests.conftest import PEOPLE, created_id, post_new, sign_in
 
 HYPERLINK = '=HYPERLINK("http://exemplo.invalid","clique")'
 
@@ -141,3 +142,56 @@ def test_xlsx_reads_back_with_date_number_and_text_cells(client, cases):
     assert cells["Quais convênios"].data_type == "s"  # text, never a formula
     assert cells["Nome dentista"].value == "ANA PAULA"
     assert rows["JOÃO ÇÁ"]["Operadora"].value == "DENTALUNI"
+
+
+FULL_CPF, MASKED_CPF, CNPJ = "529.982.247-25", "***.982.247-**", "11.222.333/0001-81"
+
+
+def exported(response, kind: str) -> list[dict[str, str]]:
+    """The exported rows as header -> text, from the CSV or the XLSX."""
+    if kind == "csv":
+        return csv_rows(response)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Casos"]
+    header, *body = sheet.iter_rows(values_only=True)
+    return [dict(zip(header, row, strict=True)) for row in body]
+
+
+@pytest.mark.parametrize("backend_kind", ["local"])
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize(
+    ("role", "cpf", "shown"),
+    [
+        ("leitura", {"csv": MASKED_CPF, "xlsx": MASKED_CPF}, "mascarado"),
+        ("analista", {"csv": FULL_CPF, "xlsx": "52998224725"}, "completo"),
+        ("supervisor", {"csv": FULL_CPF, "xlsx": "52998224725"}, "completo"),
+    ],
+)
+def test_readers_export_masked_cpfs_and_every_export_is_logged(
+    app, cases, caplog, kind, role, cpf, shown
+):
+    person = sign_in(app, role)
+    caplog.set_level(logging.INFO)
+
+    rows = exported(person.get(f"/casos.{kind}?operadora=ODONTOLIFE"), kind)
+
+    assert len(rows) == 2
+    assert {row["CPF"] for row in rows} == {cpf[kind]}
+    assert {row["CNPJ"] for row in rows} == {CNPJ if kind == "csv" else "11222333000181"}
+    [logged] = [r for r in caplog.records if r.getMessage().startswith("Exportação")]
+    assert logged.levelno == logging.INFO
+    assert logged.getMessage() == (
+        f"Exportação {kind.upper()} por {PEOPLE[role][0]} ({role}): filtros"
+        f" operadora='ODONTOLIFE'; 2 caso(s); CPF {shown}."
+    )
+
+
+@pytest.mark.parametrize("backend_kind", ["local"])
+def test_a_cpf_searched_for_is_masked_in_the_log(app, cases, caplog):
+    caplog.set_level(logging.INFO)
+
+    rows = csv_rows(sign_in(app, "leitura").get("/casos.csv?q=52998224725&status=Desligamento"))
+
+    assert len(rows) == 3
+    [logged] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Exportação")]
+    assert "filtros busca='***.982.247-**', status='Desligamento'; 3 caso(s)" in logged
+    assert "52998224725" not in caplog.text

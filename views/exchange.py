@@ -22,7 +22,7 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from auth.access import READER, SUPERVISOR, requires
+from auth.access import ANALYST, READER, SUPERVISOR, allows, requires
 from forms.fields import page_status
 from forms.importing import (
     IMPORT_COLUMNS,
@@ -32,12 +32,15 @@ from forms.importing import (
     plan_import,
     signature,
 )
-from retention import ptbr
+from retention import documents, ptbr
+from retention.case import Case
+from retention.search import CaseQuery
 from sheets import get_book
 from sheets.export import CSV_MIME, XLSX_MIME, to_csv, to_xlsx
 from sheets.mapping import column_letter, guess_mapping
 from sheets.pending_uploads import PendingUploads
 from sheets.upload import UnreadableFile, Upload, read_upload
+from sheets.upload_limits import UploadLimits
 from views.cases import list_query
 
 bp = Blueprint("exchange", __name__)
@@ -60,19 +63,44 @@ def _limit_request_size(state) -> None:
 @requires(READER)
 def export_csv():
     """The case list as filtered on the page, every page, as CSV for Excel pt-BR."""
-    return _download(to_csv(_listed_cases()), "csv", CSV_MIME)
+    cases, masked = _exported("CSV")
+    return _download(to_csv(cases, masked=masked), "csv", CSV_MIME)
 
 
 @bp.get("/casos.xlsx")
 @requires(READER)
 def export_xlsx():
     """The case list as filtered on the page, every page, as an .xlsx workbook."""
-    return _download(to_xlsx(_listed_cases()), "xlsx", XLSX_MIME)
+    cases, masked = _exported("XLSX")
+    return _download(to_xlsx(cases, masked=masked), "xlsx", XLSX_MIME)
 
 
-def _listed_cases():
+def _exported(kind: str) -> tuple[list[Case], bool]:
+    """The listed cases and whether their CPFs are masked (for readers); the export is logged."""
     query = list_query()
-    return [case for case in get_book().cases() if query.matches(case)]
+    cases = [case for case in get_book().cases() if query.matches(case)]
+    masked = not allows(current_user.role, ANALYST)
+    current_app.logger.info(
+        "Exportação %s por %s (%s): filtros %s; %d caso(s); CPF %s.",
+        kind,
+        current_user.username,
+        current_user.role,
+        _filters(query),
+        len(cases),
+        "mascarado" if masked else "completo",
+    )
+    return cases, masked
+
+
+def _filters(query: CaseQuery) -> str:
+    """The list's search and filters as logged; a CPF searched for is masked there too."""
+    given = {
+        "busca": documents.mask_cpfs(query.text),
+        "status": query.status,
+        "operadora": query.operator,
+        "uf": query.uf,
+    }
+    return ", ".join(f"{name}={value!r}" for name, value in given.items() if value) or "nenhum"
 
 
 def _download(data: bytes, suffix: str, mimetype: str):
@@ -97,7 +125,7 @@ def upload():
         try:
             if len(data) > limit:
                 raise UnreadableFile(_too_large_message())
-            read_upload(name, data, current_app.config["RETENCAO_WORKSHEET"])
+            _read(name, data)
         except UnreadableFile as error:
             form.file.errors.append(str(error))
         else:
@@ -128,7 +156,7 @@ def preview(token: str):
         return _expired()
     name, data = stored
     try:
-        sheet = read_upload(name, data, current_app.config["RETENCAO_WORKSHEET"])
+        sheet = _read(name, data)
     except UnreadableFile as error:
         flash(str(error), "error")
         return redirect(url_for(".upload"))
@@ -166,6 +194,12 @@ def _import(token: str, name: str, sheet: Upload, form: MappingForm):
     finally:
         _pending().discard(token)
     return render_template("exchange/result.html", plan=plan, saved=saved, name=name)
+
+
+def _read(name: str, data: bytes) -> Upload:
+    """The uploaded file read within the limits the settings give."""
+    config = current_app.config
+    return read_upload(name, data, config["RETENCAO_WORKSHEET"], UploadLimits.from_config(config))
 
 
 def _upload_page(form: UploadForm, status: int):

@@ -224,8 +224,9 @@ def test_an_export_imported_back_gives_the_same_case(client, clinic_form, sheet,
         [row] = sheet.rows()
         again = book.get(row[ID_HEADER])
         assert again.case_id != original.case_id
+        assert again.write_key != original.write_key  # a new save, with a key of its own
         assert again.other_plans_which == "=HYPERLINK(1)"
-        kept = ("case_id", "created_at", "updated_at", "updated_by")
+        kept = ("case_id", "created_at", "updated_at", "updated_by", "write_key")
         assert {k: v for k, v in vars(again).items() if k not in kept} == {
             k: v for k, v in vars(original).items() if k not in kept
         }

@@ -5,7 +5,7 @@ from tests.conftest import created_id, post_new
 from tests.html import text
 from tests.seeds import CLINIC_ROW
 
-BOOKKEEPING = {"ID do caso", "Criado em", "Atualizado em"}
+BOOKKEEPING = {"ID do caso", "Criado em", "Atualizado em", "Chave de gravação"}
 
 
 def test_seed_form_becomes_one_row_matching_the_paper(client, clinic_form, sheet):
@@ -13,6 +13,7 @@ def test_seed_form_becomes_one_row_matching_the_paper(client, clinic_form, sheet
 
     [row] = sheet.rows()
     assert row["ID do caso"] == case_id
+    assert len(str(row["Chave de gravação"])) == 32  # the save's write key
     filled = {h: row[h] for h in HEADERS if h not in BOOKKEEPING and row[h] not in (None, "")}
     assert {h: _plain(v) for h, v in filled.items()} == {
         h: _plain(v) for h, v in CLINIC_ROW.items()

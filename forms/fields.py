@@ -2,9 +2,12 @@
 
 import re
 from collections.abc import Callable
+from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -47,17 +50,23 @@ class ParsedField(StringField):
         return "" if self.data is None else self.show(self.data)
 
 
-class DateField(ParsedField):
-    """``dd/mm/aaaa``."""
+def today() -> date:
+    """Today in the team's time zone (the year of a date typed without one)."""
+    zone = ZoneInfo(current_app.config["RETENCAO_TIMEZONE"]) if has_app_context() else None
+    return datetime.now(zone).date()
 
-    parse = staticmethod(ptbr.parse_date)
+
+class DateField(ParsedField):
+    """``dd/mm/aaaa``; also ``d/m/aa``, ``ddmmaaaa``, ``ddmmaa`` and ``dd/mm`` (this year)."""
+
+    parse = staticmethod(lambda text: ptbr.parse_typed_date(text, today()))
     show = staticmethod(ptbr.format_date)
 
 
 class DateTimeField(ParsedField):
-    """``dd/mm/aaaa hh:mm``."""
+    """``dd/mm/aaaa hh:mm``, the date as DateField takes it; also digits only."""
 
-    parse = staticmethod(ptbr.parse_datetime)
+    parse = staticmethod(lambda text: ptbr.parse_typed_datetime(text, today()))
     show = staticmethod(ptbr.format_datetime)
 
 

@@ -1,6 +1,7 @@
 """Each validation rule of the case form, with good and bad input, through the web form."""
 
 import re
+from datetime import datetime
 
 import pytest
 
@@ -101,6 +102,10 @@ ACCEPTED = [
     ({"last_production_value": "R$ 1.234,56"}, "Valor última produção", 1234.56),
     ({"last_production_value": "0,30"}, "Valor última produção", 0.3),
     ({"start_date": "2/5/2025"}, "Tempo finalização (dias)", 46),
+    ({"start_date": "2/5/25"}, "Tempo finalização (dias)", 46),
+    ({"start_date": "02052025"}, "Tempo finalização (dias)", 46),
+    ({"start_date": "020525"}, "Tempo finalização (dias)", 46),
+    ({"final_message_at": "170620250903"}, "Mensagem final - Data", datetime(2025, 6, 17, 9, 3)),
     ({"end_date": "02/05/2025"}, "Tempo finalização (dias)", 0),
     (
         {"actions": ["Outros"], "actions_note": "Atualização cadastral"},

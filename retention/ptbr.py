@@ -10,10 +10,12 @@ from collections.abc import Set
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as babel_percent
 
 LOCALE = "pt_BR"
+_PLURALS = Locale.parse(LOCALE).plural_form
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _DATETIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}),?\s+(\d{1,2})[:h](\d{2})")
@@ -223,9 +225,19 @@ def format_month(day: date) -> str:
     return f"{MONTHS[day.month - 1]}/{day.year:04d}"
 
 
-def format_days(days: int | None) -> str:
-    """``46`` -> ``46 dia(s)``."""
-    return "" if days is None else f"{days} dia(s)"
+def plural(count: float, one: str, other: str) -> str:
+    """The word that goes with ``count`` by the pt-BR plural rule (CLDR, through Babel)."""
+    return one if _PLURALS(abs(count)) == "one" else other
+
+
+def format_count(count: float, one: str, other: str) -> str:
+    """``46, "dia", "dias"`` -> ``46 dias``; ``1`` -> ``1 dia``; thousands with a dot."""
+    return f"{format_number(count)} {plural(count, one, other)}"
+
+
+def format_days(days: float | None) -> str:
+    """``46`` -> ``46 dias``, ``1`` -> ``1 dia``."""
+    return "" if days is None else format_count(days, "dia", "dias")
 
 
 def format_duration(seconds: float) -> str:

@@ -89,8 +89,13 @@ def _text(_column: Column, raw: object) -> str:
 
 
 def _canonical_choice(choices: tuple[str, ...], text: str) -> str:
-    folded = ptbr.fold(text)
-    return next((c for c in choices if ptbr.fold(c) == folded), text.strip())
+    """The option ``text`` names, read without accents, case or punctuation (``T.I`` is TI)."""
+    folded = _loose(text)
+    return next((c for c in choices if _loose(c) == folded), text.strip())
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[^\w]", "", ptbr.fold(text))
 
 
 def _choice(column: Column, raw: object) -> str:

@@ -61,7 +61,9 @@ def test_formats_as_on_paper():
     assert ptbr.format_decimal_input(Decimal("0.3")) == "0,30"
     assert ptbr.format_date(date(2025, 5, 2)) == "02/05/2025"
     assert ptbr.format_datetime(datetime(2025, 6, 17, 9, 3)) == "17/06/2025 09:03"
-    assert ptbr.format_days(46) == "46 dia(s)"
+    assert ptbr.format_days(46) == "46 dias"
+    assert ptbr.format_days(1) == "1 dia"
+    assert ptbr.format_count(1971, "caso", "casos") == "1.971 casos"
 
 
 def test_formats_indicator_numbers():

@@ -14,6 +14,7 @@ FILTERS = {
     "decimal": ptbr.format_decimal_input,
     "dinheiro": ptbr.format_money,
     "dias": ptbr.format_days,
+    "contagem": ptbr.format_count,
     "duracao": ptbr.format_duration,
     "valor": ptbr.format_value,
     "cpf": documents.format_cpf,

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from auth.access import ANALYST, READER, SUPERVISOR, may_edit, requires
 from forms.case_form import CaseForm, EditCaseForm
-from forms.fields import first_error_id, page_status
+from forms.fields import error_summary, first_error_id, page_status
 from forms.whatsapp_paste import paste_step
 from retention import choices
 from retention.case import STATUS_OPEN, Case
@@ -219,5 +219,6 @@ def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
         case=case,
         operators=operators,
         first_error=first_error_id(form),
+        error_list=error_summary(form),
         **extra,
     ), status

@@ -1,7 +1,6 @@
 """Cases: the list, the new-case form, the read view and the edit form."""
 
 import math
-from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -14,12 +13,12 @@ from flask import (
 )
 from flask_login import current_user
 
-from auth.access import ANALYST, READER, SUPERVISOR, may_edit, requires
+from auth.access import ANALYST, READER, may_edit, requires
 from forms.case_form import CaseForm, EditCaseForm
 from forms.fields import error_summary, first_error_id, page_status
 from forms.whatsapp_paste import paste_step
 from retention import choices
-from retention.case import STATUS_OPEN, Case
+from retention.case import Case
 from retention.checklist import NOTICE_DAYS, checklist, deadline, progress
 from retention.choices import STATUSES, UFS, operators_in
 from retention.search import CaseQuery
@@ -27,6 +26,7 @@ from sheets import get_book
 from sheets.book import Saved
 from sheets.editing import after_conflict, edit_of
 from sheets.errors import CaseNotFound, EditConflict, SheetError
+from sheets.history import returned_to_analyst
 from sheets.planning import fingerprint
 
 bp = Blueprint("cases", __name__)
@@ -75,7 +75,7 @@ def new():
         return _form_page(form, None, pasted.status, whatsapp=pasted)
     if form.validate_on_submit():
         saved = get_book().add(form.to_case(), author=current_user.name)
-        _flash_saved(saved, "salvo")
+        flash_saved(saved, "salvo")
         return redirect(url_for("cases.detail", case_id=saved.case.case_id))
     return _form_page(form, None, page_status(form))
 
@@ -88,6 +88,7 @@ def detail(case_id: str):
     case = book.get(case_id)
     items = checklist(case)
     sla = int(current_app.config["RETENCAO_SLA_DAYS"])
+    history = book.history_of(case_id)
     return render_template(
         "cases/detail.html",
         case=case,
@@ -98,7 +99,8 @@ def detail(case_id: str):
         sla=sla,
         notice_days=NOTICE_DAYS,
         changes=book.sync.changes(case_id),
-        history=book.history_of(case_id),
+        history=history,
+        returned=returned_to_analyst(history) if case.is_open else None,
         may_edit=may_edit(current_user.role, case),
         choices=choices,
     )
@@ -130,7 +132,7 @@ def edit(case_id: str):
     if saved is None:
         flash("Nenhuma alteração para salvar.", "success")
     else:
-        _flash_saved(saved, "atualizado")
+        flash_saved(saved, "atualizado")
     return redirect(url_for("cases.detail", case_id=case_id))
 
 
@@ -144,58 +146,16 @@ def _to_edit(case_id: str) -> Case:
         return Case(case_id=case_id)
 
 
-@bp.post("/casos/<case_id>/assinar")
-@requires(SUPERVISOR)
-def sign(case_id: str):
-    """The supervisor's signature on a closed case, as at the bottom of the paper form."""
-    book = get_book()
-    case = book.get(case_id)
-    if case.is_open:
-        flash("Só um caso encerrado pode ser assinado: informe o status e a Data final.", "error")
-    elif case.is_signed:
-        flash(f"O caso já foi assinado por {case.supervisor_signature}.", "warning")
-    else:
-        signed = replace(
-            case, supervisor_signature=current_user.name, signed_on=book.clock().date()
-        )
-        _save_as_supervisor(case, signed, "assinado")
-    return redirect(url_for("cases.detail", case_id=case_id))
-
-
-@bp.post("/casos/<case_id>/reabrir")
-@requires(SUPERVISOR)
-def reopen(case_id: str):
-    """Back to Em andamento, without the signature, so the team can work on it again."""
-    case = get_book().get(case_id)
-    if case.is_open:
-        flash("O caso já está em andamento.", "warning")
-    else:
-        reopened = replace(case.unsigned(), status=STATUS_OPEN)
-        _save_as_supervisor(case, reopened, "reaberto")
-    return redirect(url_for("cases.detail", case_id=case_id))
-
-
-def _save_as_supervisor(case: Case, changed: Case, done: str) -> None:
-    try:
-        saved = get_book().update(case.case_id, changed, fingerprint(case), current_user.name)
-    except EditConflict:
-        flash(
-            "O caso foi alterado na planilha neste meio-tempo: confira os dados e tente de novo.",
-            "error",
-        )
-        return
-    if saved is not None:
-        _flash_saved(saved, done)
-
-
 def _locked(case: Case):
-    """The page an analyst gets for a case only a supervisor may change now."""
-    why = "foi assinado pelo supervisor" if case.is_signed else f"está como “{case.status}”"
-    message = f"O caso {case.case_id} {why}: só um supervisor pode alterá-lo ou reabri-lo."
+    """The page an analyst gets for a case only a supervisor may change now: a signed one."""
+    message = (
+        f"O caso {case.case_id} foi assinado pelo supervisor: só um supervisor pode alterá-lo"
+        " ou reabri-lo."
+    )
     return render_template("error.html", message=message), 403
 
 
-def _flash_saved(saved: Saved, done: str) -> None:
+def flash_saved(saved: Saved, done: str) -> None:
     """Say honestly whether the write reached the sheet or waits in the outbox."""
     if saved.waiting is None:
         flash(f"Caso {saved.case.case_id} {done} na planilha.", "success")

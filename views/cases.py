@@ -1,6 +1,7 @@
 """Cases: the list, the new-case form, the read view and the edit form."""
 
 import math
+from http import HTTPStatus
 
 from flask import (
     Blueprint,
@@ -21,6 +22,7 @@ from retention import choices
 from retention.case import Case
 from retention.checklist import NOTICE_DAYS, checklist, deadline, progress
 from retention.choices import STATUSES, UFS, operators_in
+from retention.duplicates import Dentist, Duplicate, open_cases_of
 from retention.search import CaseQuery
 from sheets import get_book
 from sheets.book import Saved
@@ -30,6 +32,7 @@ from sheets.history import returned_to_analyst
 from sheets.planning import fingerprint
 
 bp = Blueprint("cases", __name__)
+DUPLICATE_CONFIRMED = "confirmar_duplicado"
 
 
 @bp.get("/")
@@ -74,10 +77,40 @@ def new():
     if (pasted := paste_step(form)) is not None:
         return _form_page(form, None, pasted.status, whatsapp=pasted)
     if form.validate_on_submit():
+        if DUPLICATE_CONFIRMED not in request.form and (found := _open_cases_of(form)):
+            return _form_page(form, None, HTTPStatus.CONFLICT, duplicates=found)
         saved = get_book().add(form.to_case(), author=current_user.name)
         flash_saved(saved, "salvo")
         return redirect(url_for("cases.detail", case_id=saved.case.case_id))
     return _form_page(form, None, page_status(form))
+
+
+@bp.get("/casos/duplicados")
+@requires(ANALYST)
+def duplicates():
+    """The open cases of the dentist the query names (cro, cro_uf, cpf, cnpj), as JSON."""
+    args = request.args
+    dentist = Dentist(*(args.get(name, "")[:40] for name in ("cro", "cro_uf", "cpf", "cnpj")))
+    found = open_cases_of(dentist, get_book().cases(), args.get("caso", ""))
+    return {"cases": [_as_json(duplicate) for duplicate in found]}
+
+
+def _as_json(duplicate: Duplicate) -> dict:
+    case = duplicate.case
+    return {
+        "id": case.case_id,
+        "url": url_for("cases.detail", case_id=case.case_id),
+        "dentist": case.dentist_name,
+        "status": case.status,
+        "analyst": case.analyst,
+        "why": list(duplicate.why),
+    }
+
+
+def _open_cases_of(form: CaseForm) -> list[Duplicate]:
+    """The open cases of the dentist the form names (the book's snapshot: no Sheets call)."""
+    dentist = Dentist(form.cro.data, form.cro_uf.data, form.cpf.data, form.cnpj.data)
+    return open_cases_of(dentist, get_book().cases())
 
 
 @bp.get("/casos/<case_id>")

@@ -271,9 +271,15 @@ def test_a_post_without_its_security_token_is_refused(app, clinic_form):
 
     response = post_new(person, clinic_form)
 
-    assert response.status_code == 400
-    assert "código de segurança" in text(response.get_data(as_text=True))
+    assert response.status_code == 302  # the form comes back from the draft it was kept as
+    assert response.headers["Location"] == "/casos/novo?rascunho=1"
+    page = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert "o que você digitou foi guardado" in text(page)
+    assert 'value="MARIA FICTICIA LIMA"' in page
     assert _cases(guarded) == []
+    refused = person.post("/sincronizar")
+    assert refused.status_code == 400
+    assert "código de segurança" in text(refused.get_data(as_text=True))
 
 
 def test_a_script_in_the_notes_shows_as_text(client, clinic_form):

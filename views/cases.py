@@ -24,12 +24,14 @@ from retention.checklist import NOTICE_DAYS, checklist, deadline, progress
 from retention.choices import STATUSES, UFS, operators_in
 from retention.duplicates import Dentist, Duplicate, open_cases_of
 from retention.search import CaseQuery
-from sheets import get_book
+from sheets import get_book, get_drafts
 from sheets.book import Saved
+from sheets.drafts import NEW
 from sheets.editing import after_conflict, edit_of
 from sheets.errors import CaseNotFound, EditConflict, SheetError
 from sheets.history import returned_to_analyst
 from sheets.planning import fingerprint
+from views import drafts
 
 bp = Blueprint("cases", __name__)
 DUPLICATE_CONFIRMED = "confirmar_duplicado"
@@ -56,6 +58,7 @@ def index():
         statuses=STATUSES,
         ufs=UFS,
         operators=operators_in(every_case),
+        drafts=get_drafts().of_owner(drafts.owner()),
     )
 
 
@@ -73,13 +76,15 @@ def list_query() -> CaseQuery:
 @requires(ANALYST)
 def new():
     """Fill in a new case; it becomes one row of the sheet."""
-    form = CaseForm(form_date=get_book().clock().date(), analyst=current_user.name)
+    resuming = {"formdata": draft} if (draft := drafts.resumed(NEW)) else {}
+    form = CaseForm(form_date=get_book().clock().date(), analyst=current_user.name, **resuming)
     if (pasted := paste_step(form)) is not None:
         return _form_page(form, None, pasted.status, whatsapp=pasted)
     if form.validate_on_submit():
         if DUPLICATE_CONFIRMED not in request.form and (found := _open_cases_of(form)):
             return _form_page(form, None, HTTPStatus.CONFLICT, duplicates=found)
         saved = get_book().add(form.to_case(), author=current_user.name)
+        get_drafts().discard(drafts.owner(), NEW)
         flash_saved(saved, "salvo")
         return redirect(url_for("cases.detail", case_id=saved.case.case_id))
     return _form_page(form, None, page_status(form))
@@ -147,6 +152,8 @@ def edit(case_id: str):
     case = book.get(case_id) if request.method == "GET" else _to_edit(case_id)
     if not may_edit(current_user.role, case):
         return _locked(case)
+    if (draft := drafts.resumed(case_id)) is not None:
+        return _form_page(EditCaseForm.from_case(case, formdata=draft), case, 200)
     form = EditCaseForm.from_case(case)
     if request.method == "GET":
         form.remember(fingerprint(case))
@@ -162,6 +169,7 @@ def edit(case_id: str):
     except EditConflict as conflict:
         form.remember(after_conflict(change.base, conflict.conflicts))
         return _form_page(form, case, 409, conflicts=conflict.conflicts)
+    get_drafts().discard(drafts.owner(), case_id)
     if saved is None:
         flash("Nenhuma alteração para salvar.", "success")
     else:
@@ -201,7 +209,11 @@ def flash_saved(saved: Saved, done: str) -> None:
 
 
 def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
-    """The form page; it never fails for want of the sheet, so typed input is never lost."""
+    """The form page; it never fails for want of the sheet, so typed input is never lost.
+    What a refused post held is kept as a draft; a page opened afresh offers the draft."""
+    target = case.case_id if case else NEW
+    if request.method == "POST":
+        drafts.keep_posted(drafts.owner(), target)
     try:
         operators = operators_in(get_book().cases())
     except SheetError:
@@ -213,5 +225,7 @@ def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
         operators=operators,
         first_error=first_error_id(form),
         error_list=error_summary(form),
+        draft=drafts.offered(target) if request.method == "GET" else None,
+        target=target,
         **extra,
     ), status

@@ -34,9 +34,7 @@ HEADERS = {
 def save(page: Page) -> str:
     """Press Salvar; the new case's ID."""
     page.get_by_role("button", name="Salvar", exact=True).click()
-    flash = page.locator(".flash.success")
-    expect(flash).to_have_text(SAVED)
-    return SAVED.search(flash.inner_text()).group(1)
+    return save_confirmed(page)
 
 
 def without(form: dict[str, object], *names: str) -> dict[str, object]:
@@ -159,8 +157,8 @@ def test_enter_saves_nothing_without_scripts_either(visit_without_scripts: Visit
     assert len(server.rows()) == rows_before
 
 
-def test_the_same_dentist_is_warned_of_by_cro_and_uf_and_by_cpf_then_saved_anyway(
-    visit: Visit, server: Server
+def test_the_same_dentist_is_warned_of_as_soon_as_cro_and_uf_or_the_cpf_are_typed(
+    visit: Visit,
 ):
     dentist = another_dentist(status="Em andamento", end_date="")
     first = post_new_case(visit, dentist)
@@ -182,15 +180,29 @@ def test_the_same_dentist_is_warned_of_by_cro_and_uf_and_by_cpf_then_saved_anywa
     expect(warning.get_by_role("link", name=first)).to_be_visible()
     visit.shot("duplicate-2-cpf")
 
-    fill_form(page, without({**dentist, "cro": "55555"}, "cpf"))
+
+def test_saving_a_second_open_case_of_a_dentist_asks_first_then_saves_anyway(
+    visit: Visit, server: Server
+):
+    dentist = another_dentist(status="Em andamento", end_date="")
+    first = post_new_case(visit, dentist)
+    page = visit.goto("/casos/novo")
+    fill_form(page, {**dentist, "cro": "55555"})  # another CRO, the same CPF
     page.get_by_role("button", name="Salvar", exact=True).click()
+
     asked = page.locator(".duplicates")
     expect(asked).to_contain_text("já tem um caso em andamento")
+    expect(asked).to_contain_text("mesmo CPF")
     expect(asked.get_by_role("link", name=first)).to_be_visible()
     visit.shot("duplicate-3-asked")
     page.get_by_role("button", name="Salvar mesmo assim").click()
-    flash = page.locator(".flash.success")
-    expect(flash).to_have_text(SAVED)
-    case_id = SAVED.search(flash.inner_text()).group(1)
+    case_id = save_confirmed(page)
     assert case_id != first
     assert server.row(case_id)["CPF"] == dentist["cpf"]
+
+
+def save_confirmed(page: Page) -> str:
+    """The ID of the case the page says it saved."""
+    flash = page.locator(".flash.success")
+    expect(flash).to_have_text(SAVED)
+    return SAVED.search(flash.inner_text()).group(1)

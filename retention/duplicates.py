@@ -36,10 +36,10 @@ class Duplicate:
     why: tuple[str, ...]
 
 
-def open_cases_of(dentist: Dentist, cases: Iterable[Case], leave_out: str = "") -> list[Duplicate]:
-    """The open (Em andamento) cases of ``dentist``, but the case ``leave_out``."""
+def open_cases_of(dentist: Dentist, cases: Iterable[Case]) -> list[Duplicate]:
+    """The open (Em andamento) cases of ``dentist``."""
     found = []
     for case in cases:
-        if case.is_open and case.case_id != leave_out and (why := dentist.matches(case)):
+        if case.is_open and (why := dentist.matches(case)):
             found.append(Duplicate(case, tuple(why)))
     return found

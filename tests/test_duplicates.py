@@ -33,10 +33,6 @@ def test_open_cases_of_the_same_dentist(dentist, found):
     assert [(d.case.case_id, d.why) for d in open_cases_of(dentist, CASES)] == found
 
 
-def test_the_case_being_edited_is_left_out():
-    assert open_cases_of(Dentist(cpf="52998224725"), CASES, leave_out="RET-2025-0001") == []
-
-
 @pytest.mark.parametrize("backend_kind", ["local"])
 def test_saving_a_second_open_case_of_a_dentist_asks_first(client, clinic_form, sheet):
     first = created_id(client.post("/casos/novo", data={**clinic_form, **OPEN_CASE}))

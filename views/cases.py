@@ -96,7 +96,7 @@ def duplicates():
     """The open cases of the dentist the query names (cro, cro_uf, cpf, cnpj), as JSON."""
     args = request.args
     dentist = Dentist(*(args.get(name, "")[:40] for name in ("cro", "cro_uf", "cpf", "cnpj")))
-    found = open_cases_of(dentist, get_book().cases(), args.get("caso", ""))
+    found = open_cases_of(dentist, get_book().cases())
     return {"cases": [_as_json(duplicate) for duplicate in found]}
 
 

@@ -4,6 +4,7 @@ whose role allows it, checked on the server for every request."""
 from datetime import timedelta
 from pathlib import Path
 
+from blinker import Namespace
 from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
@@ -25,6 +26,11 @@ CONTENT_SECURITY_POLICY = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+
+
+# A post refused for want of a session or of a valid CSRF token: a receiver may answer it
+# instead of the sign-in page or the error page (views/drafts.py keeps the form as a draft).
+refused_post = Namespace().signal("refused-post")
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -98,7 +104,7 @@ def _enforce():
     if not get_users().exists():
         return redirect(url_for("auth.first_admin"))
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        return _answer_refused() or current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     required = getattr(view, "required_role", None)
     if required is None or not allows(current_user.role, required):
         abort(403)
@@ -115,7 +121,18 @@ def _forbidden(_error):
     return render_template("error.html", message=message), 403
 
 
+def _answer_refused():
+    """What a receiver of ``refused_post`` answers a refused post with; None if nothing."""
+    if request.method != "POST":
+        return None
+    answers = refused_post.send(current_app._get_current_object())  # type: ignore[attr-defined]
+    return next((answer for _receiver, answer in answers if answer is not None), None)
+
+
 def _expired_form(_error):
+    answer = _answer_refused()
+    if answer is not None:
+        return answer
     message = (
         "O formulário expirou ou veio sem o código de segurança, e nada foi gravado. Use o botão"
         " Voltar do navegador para recuperar o que digitou, recarregue a página e envie de novo."

@@ -36,10 +36,10 @@ def public(view: View) -> View:
 
 
 def may_edit(role: str, case: Case) -> bool:
-    """Analysts change cases while they are Em andamento and unsigned; supervisors, any case."""
+    """Analysts change cases until a supervisor signs them off; supervisors, any case."""
     if role == SUPERVISOR:
         return True
-    return role == ANALYST and case.is_open and not case.is_signed
+    return role == ANALYST and not case.is_signed
 
 
 def content_policy(policy: str) -> Callable[[View], View]:

@@ -141,7 +141,7 @@ class CaseForm(PtBrForm):
 
     status = RadioField("Status retenção", choices=STATUSES, default=STATUS_OPEN)
     contacts = FieldList(
-        FormField(ContactForm), min_entries=CONTACT_SLOTS, max_entries=CONTACT_SLOTS
+        FormField(ContactForm), "contato", min_entries=CONTACT_SLOTS, max_entries=CONTACT_SLOTS
     )
 
     areas = MultiCheckboxField("Áreas divulgadas", choices=AREAS)

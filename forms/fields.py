@@ -2,10 +2,22 @@
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 from http import HTTPStatus
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, ValidationError
+from flask import current_app, has_app_context
+from wtforms import (
+    FieldList,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -47,17 +59,23 @@ class ParsedField(StringField):
         return "" if self.data is None else self.show(self.data)
 
 
-class DateField(ParsedField):
-    """``dd/mm/aaaa``."""
+def today() -> date:
+    """Today in the team's time zone (the year of a date typed without one)."""
+    zone = ZoneInfo(current_app.config["RETENCAO_TIMEZONE"]) if has_app_context() else None
+    return datetime.now(zone).date()
 
-    parse = staticmethod(ptbr.parse_date)
+
+class DateField(ParsedField):
+    """``dd/mm/aaaa``; also ``d/m/aa``, ``ddmmaaaa``, ``ddmmaa`` and ``dd/mm`` (this year)."""
+
+    parse = staticmethod(lambda text: ptbr.parse_typed_date(text, today()))
     show = staticmethod(ptbr.format_date)
 
 
 class DateTimeField(ParsedField):
-    """``dd/mm/aaaa hh:mm``."""
+    """``dd/mm/aaaa hh:mm``, the date as DateField takes it; also digits only."""
 
-    parse = staticmethod(ptbr.parse_datetime)
+    parse = staticmethod(lambda text: ptbr.parse_typed_datetime(text, today()))
     show = staticmethod(ptbr.format_datetime)
 
 
@@ -114,14 +132,38 @@ def page_status(form) -> HTTPStatus:
     return HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else HTTPStatus.OK
 
 
+@dataclass(frozen=True)
+class FieldError:
+    """One message of the error summary: the field's label and where the link goes."""
+
+    anchor: str  # the id of the control to focus: a field's, or its first option's
+    label: str
+    message: str
+
+
+def error_summary(form, prefix: str = "") -> list[FieldError]:
+    """Every error of ``form`` in page order; nested forms' labels say where they are."""
+    found: list[FieldError] = []
+    for field in form:
+        if isinstance(field, FieldList):
+            for number, entry in enumerate(field, start=1):
+                found += error_summary(entry.form, f"{prefix}{number}º {field.label.text} – ")
+        elif isinstance(field, FormField):
+            found += error_summary(field.form, f"{prefix}{field.label.text} – ")
+        elif field.type not in _UNLISTED:
+            anchor = f"{field.id}-0" if field.type in _OPTIONS else field.id
+            found += [FieldError(anchor, prefix + field.label.text, m) for m in field.errors]
+    return found
+
+
+_UNLISTED = {"CSRFTokenField", "HiddenField"}
+_OPTIONS = {"RadioField", "MultiCheckboxField"}
+
+
 def first_error_id(form) -> str | None:
     """The id of the first field, in page order, that has an error (to put the cursor there)."""
-    for field in form:
-        inner = getattr(field, "form", None) or (field if hasattr(field, "entries") else None)
-        found = first_error_id(inner) if inner is not None else None
-        if found or (inner is None and field.errors):
-            return found or field.id
-    return None
+    summary = error_summary(form)
+    return summary[0].anchor.removesuffix("-0") if summary else None
 
 
 def text_field(label: str, *validators, **kwargs) -> StringField:

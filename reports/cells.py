@@ -50,4 +50,4 @@ def summary(cases: list[Case]) -> list[tuple[str, str]]:
 
 
 def _days(value: float | None) -> str:
-    return "—" if value is None else f"{ptbr.format_number(value)} dia(s)"
+    return "—" if value is None else ptbr.format_days(value)

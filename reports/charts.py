@@ -111,7 +111,7 @@ def completion(ranges: Sequence[DayRange], time: CompletionTime) -> Figure:
         (time.p90, VERMILLION, ":", "Percentil 90"),
     ):
         if value is not None:
-            label = f"{name}: {ptbr.format_number(value)} dia(s)"
+            label = f"{name}: {ptbr.format_days(value)}"
             axes.axvline(value + 0.5, color=colour, linestyle=style, linewidth=1.6, label=label)
     axes.set_xticks([r.first for r in ranges] + [ranges[-1].last + 1])
     axes.xaxis.set_major_formatter(INTEGERS)

@@ -118,6 +118,11 @@ class Case:
         return replace(self, supervisor_signature="", signed_on=None)
 
     @property
+    def awaits_sign_off(self) -> bool:
+        """Closed but not signed yet: analysts may still correct it (Aguardando assinatura)."""
+        return not self.is_open and not self.is_signed
+
+    @property
     def is_open(self) -> bool:
         """Whether the case is still Em andamento."""
         return self.status == STATUS_OPEN

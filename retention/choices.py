@@ -97,4 +97,4 @@ def operators_in(cases: Iterable["Case"]) -> list[str]:
     return sorted({case.operator for case in cases if case.operator})
 
 
-SECTORS: tuple[str, ...] = ("T.I", "Central de atendimento", "Análise Técnica", "Comercial")
+SECTORS: tuple[str, ...] = ("TI", "Central de atendimento", "Análise Técnica", "Comercial")

@@ -10,13 +10,22 @@ from collections.abc import Set
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as babel_percent
 
 LOCALE = "pt_BR"
+_PLURALS = Locale.parse(LOCALE).plural_form
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _DATETIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}),?\s+(\d{1,2})[:h](\d{2})")
+# What people type into a date field: d/m/aa, dd/mm (this year), ddmmaaaa, ddmmaa, ddmm.
+_TYPED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?|(\d{2})(\d{2})(\d{2}|\d{4})?")
+_TYPED_DATETIME = re.compile(r"(.+?),?\s+(\d{1,2})[:h]?(\d{2})|(\d{6}|\d{8})(\d{2})(\d{2})")
+BAD_DATE, NO_SUCH_DATE = "Data inválida: use dd/mm/aaaa.", "Data inexistente: confira dia e mês."
+BAD_DATETIME = "Data e hora inválidas: use dd/mm/aaaa hh:mm."
+NO_SUCH_DATETIME = "Data ou hora inexistente: confira os valores."
+YEARS_AHEAD = 10  # a two-digit year is the one of its century at most this far ahead of today
 _THOUSANDS_ONLY = re.compile(r"\d{1,3}(\.\d{3})+")
 _EMPTY_AMOUNT = {"", "-", "R$", "R$-"}
 MAX_INT = 999_999_999
@@ -36,13 +45,59 @@ def parse_date(text: str) -> date:
     """Parse ``dd/mm/aaaa`` (day and month may have one digit)."""
     match = _DATE.fullmatch(text.strip())
     if not match:
-        raise ValueError("Data inválida: use dd/mm/aaaa.")
+        raise ValueError(BAD_DATE)
     day, month, year = (int(g) for g in match.groups())
+    return _date(year, month, day)
+
+
+def _date(year: int, month: int, day: int) -> date:
+    """The date, or the pt-BR reason it is none."""
     _check_year(year)
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueError("Data inexistente: confira dia e mês.") from None
+        raise ValueError(NO_SUCH_DATE) from None
+
+
+def parse_typed_date(text: str, today: date) -> date:
+    """Parse a date as typed: ``dd/mm/aaaa``, ``d/m/aa``, ``ddmmaaaa``, ``ddmmaa``, or
+    ``dd/mm`` and ``ddmm`` (of ``today``'s year)."""
+    match = _TYPED_DATE.fullmatch(text.strip())
+    if not match:
+        raise ValueError(BAD_DATE)
+    day, month, *year = (g for g in match.groups() if g is not None)
+    return _date(_full_year(year[0] if year else None, today), int(month), int(day))
+
+
+def _full_year(typed: str | None, today: date) -> int:
+    """``25`` -> 2025 (1900s for a year more than YEARS_AHEAD ahead); None -> this year."""
+    if typed is None:
+        return today.year
+    if len(typed) == 4:
+        return int(typed)
+    year = today.year // 100 * 100 + int(typed)
+    return year - 100 if year > today.year + YEARS_AHEAD else year
+
+
+def parse_typed_datetime(text: str, today: date) -> datetime:
+    """Parse a date and time as typed: any date ``parse_typed_date`` takes, a blank, then
+    ``hh:mm`` or ``hhmm``; or digits only, ``ddmmaaaahhmm`` or ``ddmmaahhmm``."""
+    match = _TYPED_DATETIME.fullmatch(text.strip())
+    if not match:
+        raise ValueError(BAD_DATETIME)
+    typed_day, hour, minute = (g for g in match.groups() if g is not None)
+    try:
+        day = parse_typed_date(typed_day, today)
+    except ValueError as error:
+        if str(error) == BAD_DATE:
+            raise ValueError(BAD_DATETIME) from None
+        if str(error) == NO_SUCH_DATE:
+            raise ValueError(NO_SUCH_DATETIME) from None
+        raise
+    try:
+        return datetime(day.year, day.month, day.day, int(hour), int(minute))
+    except ValueError:
+        raise ValueError(NO_SUCH_DATETIME) from None
 
 
 def _check_year(year: int) -> None:
@@ -54,13 +109,13 @@ def parse_datetime(text: str) -> datetime:
     """Parse ``dd/mm/aaaa hh:mm``."""
     match = _DATETIME.fullmatch(text.strip())
     if not match:
-        raise ValueError("Data e hora inválidas: use dd/mm/aaaa hh:mm.")
+        raise ValueError(BAD_DATETIME)
     day, month, year, hour, minute = (int(g) for g in match.groups())
     _check_year(year)
     try:
         return datetime(year, month, day, hour, minute)
     except ValueError:
-        raise ValueError("Data ou hora inexistente: confira os valores.") from None
+        raise ValueError(NO_SUCH_DATETIME) from None
 
 
 def _number_text(text: str) -> str:
@@ -170,9 +225,19 @@ def format_month(day: date) -> str:
     return f"{MONTHS[day.month - 1]}/{day.year:04d}"
 
 
-def format_days(days: int | None) -> str:
-    """``46`` -> ``46 dia(s)``."""
-    return "" if days is None else f"{days} dia(s)"
+def plural(count: float, one: str, other: str) -> str:
+    """The word that goes with ``count`` by the pt-BR plural rule (CLDR, through Babel)."""
+    return one if _PLURALS(abs(count)) == "one" else other
+
+
+def format_count(count: float, one: str, other: str) -> str:
+    """``46, "dia", "dias"`` -> ``46 dias``; ``1`` -> ``1 dia``; thousands with a dot."""
+    return f"{format_number(count)} {plural(count, one, other)}"
+
+
+def format_days(days: float | None) -> str:
+    """``46`` -> ``46 dias``, ``1`` -> ``1 dia``."""
+    return "" if days is None else format_count(days, "dia", "dias")
 
 
 def format_duration(seconds: float) -> str:

@@ -3,7 +3,7 @@
 import logging
 import threading
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from sheets.backend import Backend
 from sheets.book import CaseBook
 from sheets.cli import sheet_cli
+from sheets.drafts import Drafts
 from sheets.errors import SheetError
 from sheets.outbox import Outbox
 from sheets.upload import unprotected_xml
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from sheets.google import GoogleSheetBackend
 
 _EXTENSION = "retencao.book"
+_DRAFTS = "retencao.drafts"
 DRAINER = "retencao.drainer"
 
 
@@ -47,6 +49,8 @@ def init_app(app: Flask) -> None:
         float(app.config["RETENCAO_FULL_SYNC_SECONDS"]),
     )
     app.extensions[_EXTENSION] = book
+    keep = timedelta(days=float(app.config["RETENCAO_DRAFT_DAYS"]))
+    app.extensions[_DRAFTS] = Drafts(outbox.path.with_name("drafts.sqlite3"), keep, clock)
     app.cli.add_command(sheet_cli)
     interval = float(app.config["RETENCAO_OUTBOX_INTERVAL"])
     if interval > 0:
@@ -56,6 +60,11 @@ def init_app(app: Flask) -> None:
 def get_book() -> CaseBook:
     """The current app's case book."""
     return current_app.extensions[_EXTENSION]
+
+
+def get_drafts() -> Drafts:
+    """The current app's drafts of unsaved case forms."""
+    return current_app.extensions[_DRAFTS]
 
 
 def _backend(app: Flask) -> Backend:

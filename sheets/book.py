@@ -133,6 +133,10 @@ class CaseBook:
         """Whether writes or history records wait for the sheet."""
         return bool(self.outbox.entries() or self.history.unsent(1))
 
+    def note(self, case_id: str, what: str, text: str, author: str) -> None:
+        """Record in a case's history what is no field's change (``what``), and its text."""
+        self.history.record([Event(self.clock(), author, case_id, what, "", text)])
+
     def history_of(self, case_id: str) -> list[Event]:
         """Everything recorded about a case, newest first."""
         return self.history.of_case(case_id)

@@ -96,13 +96,18 @@ def _folded_choices(choices: tuple[str, ...]) -> dict[str, str]:
     """Each choice by its folded text (the first of choices that fold alike), folded once."""
     folded: dict[str, str] = {}
     for choice in choices:
-        folded.setdefault(ptbr.fold(choice), choice)
+        folded.setdefault(_loose(choice), choice)
     return folded
 
 
 @lru_cache(maxsize=4096)  # a sheet holds few distinct choices: each is folded once
 def _canonical_choice(choices: tuple[str, ...], text: str) -> str:
-    return _folded_choices(choices).get(ptbr.fold(text), text.strip())
+    """The option ``text`` names, read without accents, case or punctuation (``T.I`` is TI)."""
+    return _folded_choices(choices).get(_loose(text), text.strip())
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[^\w]", "", ptbr.fold(text))
 
 
 def _choice(column: Column, raw: object) -> str:

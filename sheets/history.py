@@ -13,13 +13,15 @@ from datetime import datetime
 from pathlib import Path
 
 from retention import ptbr
-from sheets.columns import CELL_TEXT_LIMIT
+from sheets.columns import CELL_TEXT_LIMIT, COLUMNS
 from sheets.local_db import LocalDatabase
 from sheets.sync import NEW_CASE
 
 HEADERS = ("Data/hora", "Usuário", "ID do caso", "Campo", "Valor anterior", "Valor novo")
 FROM_SHEET = "planilha"
 CREATED = "(caso criado)"
+RETURNED = "(devolvido ao analista)"
+STATUS_HEADER = next(c.header for c in COLUMNS if c.field == "status")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS history (
@@ -105,6 +107,17 @@ class History(LocalDatabase):
         """The sheet took these records."""
         with self._connect() as db:
             db.executemany("UPDATE history SET sent = 1 WHERE seq = ?", [(s,) for s in seqs])
+
+
+def returned_to_analyst(events: Iterable[Event]) -> Event | None:
+    """The supervisor's return of the case (reason in ``new``), if no status change came after
+    it; ``events`` newest first, as ``History.of_case`` gives them."""
+    for event in events:
+        if event.field == RETURNED:
+            return event
+        if event.field == STATUS_HEADER:
+            return None
+    return None
 
 
 def _known(db: sqlite3.Connection, event: Event) -> bool:

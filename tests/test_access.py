@@ -202,22 +202,26 @@ def test_the_first_run_page_exists_only_while_nobody_is_registered(app, tmp_path
     assert "intruso" not in listed and "sara" in listed
 
 
-def test_an_analyst_edits_open_cases_but_not_closed_or_signed_ones(app, client, clinic_form):
+def test_an_analyst_edits_her_cases_until_a_supervisor_signs_them(app, client, clinic_form):
     analyst = sign_in(app, "analista")
     open_id = created_id(post_new(analyst, {**clinic_form, **OPEN_CASE}))
     closed_id = created_id(post_new(analyst, clinic_form))  # Desligamento, with Data final
 
     assert analyst.get(f"/casos/{open_id}/editar").status_code == 200
+    assert analyst.get(f"/casos/{closed_id}/editar").status_code == 200
+    page = text(analyst.get(f"/casos/{closed_id}").get_data(as_text=True))
+    assert "Aguardando assinatura" in page
+    corrected = analyst.post(f"/casos/{closed_id}/editar", data={**clinic_form, "city": "DOURADOS"})
+    assert corrected.status_code == 302
+    assert {c.case_id: c for c in _cases(app)}[closed_id].city == "DOURADOS"
+    assert analyst.post(f"/casos/{closed_id}/assinar").status_code == 403
+
+    assert client.post(f"/casos/{closed_id}/assinar").status_code == 302
+    page = text(client.get(f"/casos/{closed_id}").get_data(as_text=True))
+    assert "Assinado por Sara Supervisora em" in page and "Aguardando assinatura" not in page
     locked = analyst.get(f"/casos/{closed_id}/editar")
     assert locked.status_code == 403
     assert "só um supervisor pode alterá-lo ou reabri-lo" in text(locked.get_data(as_text=True))
-    assert analyst.post(f"/casos/{closed_id}/assinar").status_code == 403
-
-    signed = client.post(f"/casos/{closed_id}/assinar")
-    assert signed.status_code == 302
-    page = text(client.get(f"/casos/{closed_id}").get_data(as_text=True))
-    assert "Assinado por Sara Supervisora em" in page
-    assert "Assinado pelo supervisor" in page
     posted = analyst.post(f"/casos/{closed_id}/editar", data={**clinic_form, "city": "X"})
     assert posted.status_code == 403
     assert "foi assinado pelo supervisor" in text(posted.get_data(as_text=True))
@@ -227,6 +231,26 @@ def test_an_analyst_edits_open_cases_but_not_closed_or_signed_ones(app, client, 
     reopened = {c.case_id: c for c in _cases(app)}[closed_id]
     assert reopened.status == "Em andamento" and not reopened.is_signed
     assert analyst.get(f"/casos/{closed_id}/editar").status_code == 200
+
+
+def test_a_supervisor_returns_a_closed_case_with_a_reason(app, client, clinic_form):
+    analyst = sign_in(app, "analista")
+    case_id = created_id(post_new(analyst, clinic_form))
+
+    assert analyst.post(f"/casos/{case_id}/devolver", data={"motivo": "x"}).status_code == 403
+    client.post(f"/casos/{case_id}/devolver", data={"motivo": "  "})
+    assert {c.case_id: c for c in _cases(app)}[case_id].status == "Desligamento"
+    returned = client.post(f"/casos/{case_id}/devolver", data={"motivo": "Falta o 5º contato."})
+
+    assert returned.status_code == 302
+    assert {c.case_id: c for c in _cases(app)}[case_id].status == "Em andamento"
+    page = text(analyst.get(f"/casos/{case_id}").get_data(as_text=True))
+    assert "Devolvido ao analista por Sara Supervisora em" in page
+    assert "O que corrigir: Falta o 5º contato." in page
+    assert "Sara Supervisora (devolvido ao analista): Falta o 5º contato." in page  # history
+    analyst.post(f"/casos/{case_id}/editar", data=clinic_form)  # closed again
+    page = text(analyst.get(f"/casos/{case_id}").get_data(as_text=True))
+    assert "Devolvido ao analista por" not in page and "Aguardando assinatura" in page
 
 
 def test_an_open_case_cannot_be_signed(app, client, clinic_form):
@@ -245,9 +269,15 @@ def test_a_post_without_its_security_token_is_refused(app, clinic_form):
 
     response = post_new(person, clinic_form)
 
-    assert response.status_code == 400
-    assert "código de segurança" in text(response.get_data(as_text=True))
+    assert response.status_code == 302  # the form comes back from the draft it was kept as
+    assert response.headers["Location"] == "/casos/novo?rascunho=1"
+    page = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert "o que você digitou foi guardado" in text(page)
+    assert 'value="MARIA FICTICIA LIMA"' in page
     assert _cases(guarded) == []
+    refused = person.post("/sincronizar")
+    assert refused.status_code == 400
+    assert "código de segurança" in text(refused.get_data(as_text=True))
 
 
 def test_a_script_in_the_notes_shows_as_text(client, clinic_form):

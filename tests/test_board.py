@@ -163,5 +163,5 @@ def test_overdue_cases_show_days_open_and_the_contractual_notice(client, clinic_
     overdue = page[page.index("Em atraso") : page.index("Em andamento ")]
     assert "ATRASADA · 40 dias em aberto" in overdue
     notice = ptbr.format_date(opened + timedelta(days=60))
-    assert f"aviso contratual de 60 dias termina em {notice} (20 dia(s))" in overdue
+    assert f"aviso contratual de 60 dias termina em {notice} (20 dias)" in overdue
     assert "EM DIA" not in overdue

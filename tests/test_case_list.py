@@ -85,7 +85,7 @@ def test_list_shows_documents_formatted(client, ids):
 
 def test_empty_list_invites_to_open_a_case(client):
     page = text(client.get("/").get_data(as_text=True))
-    assert "0 caso(s)" in page
+    assert "Nenhum caso" in page
     assert "Nenhum caso encontrado." in page
 
 

@@ -1,6 +1,7 @@
 """Each validation rule of the case form, with good and bad input, through the web form."""
 
 import re
+from datetime import datetime
 
 import pytest
 
@@ -106,6 +107,10 @@ ACCEPTED = [
     ({"last_production_value": "R$ 1.234,56"}, "Valor última produção", 1234.56),
     ({"last_production_value": "0,30"}, "Valor última produção", 0.3),
     ({"start_date": "2/5/2025"}, "Tempo finalização (dias)", 46),
+    ({"start_date": "2/5/25"}, "Tempo finalização (dias)", 46),
+    ({"start_date": "02052025"}, "Tempo finalização (dias)", 46),
+    ({"start_date": "020525"}, "Tempo finalização (dias)", 46),
+    ({"final_message_at": "170620250903"}, "Mensagem final - Data", datetime(2025, 6, 17, 9, 3)),
     ({"end_date": "02/05/2025"}, "Tempo finalização (dias)", 0),
     (
         {"actions": ["Outros"], "actions_note": "Atualização cadastral"},
@@ -190,3 +195,32 @@ def test_invisible_characters_pasted_from_word_are_cleaned(client, clinic_form, 
     [row] = sheet.rows()
     assert row["Cidade"] == "CAMPO GRANDE"
     assert row["1º contato - Obs."] == "Bom dia,\nsem retorno.\nEncaminhado e-mail;"
+
+
+def test_the_errors_are_listed_at_the_top_with_links_to_their_fields(client, clinic_form):
+    response = submit(
+        client, clinic_form, cpf="529.982.247-24", status="Retenção Efetiva", end_date=""
+    )
+    page = response.get_data(as_text=True)
+    summary = page[page.index('class="flash error error-summary"') :].split("</div>", 1)[0]
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert links == [
+        ("cpf", "CPF: CPF inválido: confira os dígitos."),
+        (
+            "end_date",
+            "Data final: Para encerrar o caso como “Retenção Efetiva”, informe a Data final.",
+        ),
+    ]
+    assert "2 campos precisam de correção" in summary
+    for anchor, _ in links:
+        assert f'id="{anchor}"' in page
+
+
+def test_an_error_inside_a_contact_says_which_contact_it_is(client, clinic_form):
+    response = submit(client, clinic_form, **{"contacts-2-day": "31/02/2025"})
+    page = response.get_data(as_text=True)
+    assert (
+        '<a href="#contacts-2-day">3º contato – Data: Data inexistente: confira dia e mês.</a>'
+        in page
+    )
+    assert "1 campo precisa de correção" in page

@@ -104,8 +104,8 @@ ENGLISH = re.compile(
 # Characters XML 1.0, and so an .xlsx file, cannot hold.
 UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 PARSERS = {
-    **dict.fromkeys(DATE_FIELDS, ptbr.parse_date),
-    **dict.fromkeys(DATETIME_FIELDS, ptbr.parse_datetime),
+    **dict.fromkeys(DATE_FIELDS, lambda text: ptbr.parse_typed_date(text, date.today())),
+    **dict.fromkeys(DATETIME_FIELDS, lambda text: ptbr.parse_typed_datetime(text, date.today())),
     **dict.fromkeys(INT_FIELDS, ptbr.parse_int),
     **dict.fromkeys(DECIMAL_FIELDS, ptbr.parse_decimal),
 }
@@ -152,7 +152,8 @@ dates = st.dates(min_value=date(1, 1, 1))
 date_text = st.one_of(
     dates.map(lambda d: f"{d.day:02d}/{d.month:02d}/{d.year:04d}"),
     dates.map(lambda d: f" {d.day}/{d.month}/{d.year:04d} "),
-    st.from_regex(r"\A\d{1,3}/\d{1,3}/\d{1,5}\Z"),
+    st.from_regex(r"\A\d{1,3}/\d{1,3}(/\d{1,5})?\Z"),
+    st.from_regex(r"\A\d{3,9}\Z"),
     dates.map(lambda d: d.isoformat()),
     st.sampled_from(["-", "", "00/00/0000", "31/02/2025", "29/02/2024", "1/1/1", "hoje"]),
 )

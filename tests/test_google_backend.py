@@ -345,7 +345,7 @@ def test_values_a_person_typed_are_understood(client, clinic_form, sheet):
     page = text(client.get(f"/casos/{case_id}").get_data(as_text=True))
 
     assert "Data final 20/06/2025" in page
-    assert "Tempo finalização 49 dia(s)" in page
+    assert "Tempo finalização 49 dias" in page
     assert "Nº de vidas 2.500" in page
     assert "☑ Ofertado Suporte" in page
     assert "☑ Retenção Efetiva" in page

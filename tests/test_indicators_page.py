@@ -116,6 +116,12 @@ def median(values: list[int]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def in_days(shown: object) -> str:
+    """``46 dias``; ``1 dia`` and ``1,5 dia`` (pt-BR: singular below 2)."""
+    whole = int(str(shown).split(",")[0].replace(".", ""))
+    return f"{shown} {'dia' if whole < 2 else 'dias'}"
+
+
 def p90(values: list[int]) -> int:
     ordered = sorted(values)
     for index, value in enumerate(ordered, start=1):
@@ -231,7 +237,7 @@ def test_the_tables_show_the_numbers_of_the_saved_cases(client, cases):
     assert summary(client) == (
         f"Casos {len(cases)} Encerrados {closed} Taxa de retenção"
         f" {percent(retained, retained + left)} Mediana tempo finalização"
-        f" {number(median(days))} dia(s) Percentil 90 tempo finalização {p90(days)} dia(s)"
+        f" {in_days(number(median(days)))} Percentil 90 tempo finalização {in_days(p90(days))}"
     )
     assert tables["Taxa de retenção"] == [
         ["Retenção Efetiva", "Retenções encerradas", "Taxa de retenção"],
@@ -483,8 +489,8 @@ def test_each_chart_is_an_svg_image_with_its_title_and_labels(client, cases):
     svg = client.get("/indicadores/grafico/retencao.svg").get_data(as_text=True)
     assert f"Taxa de retenção: {percent(retained, retained + left)}" in svg
     svg = client.get("/indicadores/grafico/tempo.svg").get_data(as_text=True)
-    assert f"Mediana: {number(median(days))} dia(s)" in svg
-    assert f"Percentil 90: {p90(days)} dia(s)" in svg
+    assert f"Mediana: {in_days(number(median(days)))}" in svg
+    assert f"Percentil 90: {in_days(p90(days))}" in svg
 
 
 def test_charts_write_numbers_the_brazilian_way():

@@ -84,7 +84,7 @@ def expected_values(form: dict[str, object]) -> list[str]:
         "CNPJ 11.222.333/0001-81",
         "CPF 529.982.247-25",
         "Última produção —",  # "-" on the paper: no date
-        "Tempo finalização 46 dia(s)",
+        "Tempo finalização 46 dias",
         f"Data {form['final_message_at']}",
         f"Mensagem {shown(str(form['final_message_text']))}",
         f"Obs. Geral {form.get('general_notes') or '—'}",

@@ -61,7 +61,9 @@ def test_formats_as_on_paper():
     assert ptbr.format_decimal_input(Decimal("0.3")) == "0,30"
     assert ptbr.format_date(date(2025, 5, 2)) == "02/05/2025"
     assert ptbr.format_datetime(datetime(2025, 6, 17, 9, 3)) == "17/06/2025 09:03"
-    assert ptbr.format_days(46) == "46 dia(s)"
+    assert ptbr.format_days(46) == "46 dias"
+    assert ptbr.format_days(1) == "1 dia"
+    assert ptbr.format_count(1971, "caso", "casos") == "1.971 casos"
 
 
 def test_formats_indicator_numbers():
@@ -106,3 +108,66 @@ def test_largest_values_are_accepted():
 def test_dates_always_show_four_digit_years():
     assert ptbr.format_date(date(1900, 1, 1)) == "01/01/1900"
     assert ptbr.format_datetime(datetime(1900, 1, 1, 7, 5)) == "01/01/1900 07:05"
+
+
+TODAY = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("17/06/2025", date(2025, 6, 17)),
+        ("2/5/2025", date(2025, 5, 2)),
+        ("2/5/25", date(2025, 5, 2)),
+        ("08/05", date(2026, 5, 8)),
+        ("8/5", date(2026, 5, 8)),
+        ("17062025", date(2025, 6, 17)),
+        ("170625", date(2025, 6, 17)),
+        ("0805", date(2026, 5, 8)),
+        (" 1/1/98 ", date(1998, 1, 1)),
+        ("1/1/36", date(2036, 1, 1)),
+        ("1/1/37", date(1937, 1, 1)),
+    ],
+)
+def test_dates_as_typed(typed, day):
+    assert ptbr.parse_typed_date(typed, TODAY) == day
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2025-06-17", "Data inválida: use dd/mm/aaaa."),
+        ("1/1/202", "Data inválida: use dd/mm/aaaa."),
+        ("1706202", "Data inválida: use dd/mm/aaaa."),
+        ("ontem", "Data inválida: use dd/mm/aaaa."),
+        ("31/02", "Data inexistente: confira dia e mês."),
+        ("31022025", "Data inexistente: confira dia e mês."),
+        ("01/01/0202", "use um ano entre 1900 e 2100"),
+    ],
+)
+def test_dates_as_typed_that_stay_invalid_keep_their_messages(typed, message):
+    with pytest.raises(ValueError, match=message):
+        ptbr.parse_typed_date(typed, TODAY)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["17/06/2025 09:03", "17/6/25 9:03", "17/06 09:03", "17/06/2025 0903", "170620250903"],
+)
+def test_date_times_as_typed(typed):
+    day = date(2026, 6, 17) if typed.startswith("17/06 ") else date(2025, 6, 17)
+    assert ptbr.parse_typed_datetime(typed, TODAY) == datetime(day.year, 6, 17, 9, 3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("17/06/2025", "Data e hora inválidas"),
+        ("2025-06-17 09:03", "Data e hora inválidas"),
+        ("30/02/2025 09:03", "Data ou hora inexistente"),
+        ("17/06/2025 25:00", "Data ou hora inexistente"),
+    ],
+)
+def test_date_times_as_typed_that_stay_invalid(typed, message):
+    with pytest.raises(ValueError, match=message):
+        ptbr.parse_typed_datetime(typed, TODAY)

@@ -85,6 +85,7 @@ HAND_TYPED = [
     ("Ofertado Suporte", "FALSO", ""),
     ("Status retenção", "retencao efetiva", "Retenção Efetiva"),
     ("UF", " ms ", "MS"),
+    ("Setor responsável", "T.I", "TI"),  # as the paper and older rows spell it
     ("CPF", 1234567890.0, "1234567890"),
     ("Motivo desligamento", "valores;GLOSAS\nMudou de area", "Glosas; Mudou de Área; Valores"),
 ]

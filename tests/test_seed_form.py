@@ -38,7 +38,7 @@ def test_seed_case_page_reads_like_the_paper(client, clinic_form):
         "Nº CRO(s) únicos divulgados 65",
         "Moeda 0,30",
         "Valor última produção R$ -",
-        "Tempo finalização 46 dia(s)",
+        "Tempo finalização 46 dias",
         "1º contato Data 08/05/2025",
         "2º contato Data —",
         "[12:34, 16/05/2025] +55 67 90000-0001: Por enquanto estamos tendo Vaga para por aparelho",
@@ -68,7 +68,7 @@ def test_edit_form_shows_the_stored_values_as_typed_on_paper(client, clinic_form
         'value="0,30"',
         'value="02/05/2025"',
         'value="17/06/2025 09:03"',
-        "<output>46 dia(s)</output>",
+        "<output>46 dias</output>",
     ]:
         assert rendered in page, rendered
 

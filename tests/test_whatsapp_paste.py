@@ -127,7 +127,7 @@ def test_reading_shows_no_error_for_the_rest_of_the_form(client, book):
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'class="errors"' not in page and "Confira os campos" not in page
+    assert 'class="errors"' not in page and "nada foi gravado ainda" not in page
     assert shown(page, "cpf") == "529.982.247-26"
     assert shown(page, "contacts-1-day") == "31/02/2025"
     assert len(preview_rows(page)) == 4
@@ -394,8 +394,11 @@ def test_a_read_without_the_csrf_token_changes_nothing(app, client, book):
 
     response = client.post(NEW, data=typed)
 
-    assert response.status_code == 400
-    assert "código de segurança" in response.get_data(as_text=True)
+    assert response.status_code == 302  # back to the form, kept as a draft, chat unused
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "o que você digitou foi guardado" in page
+    assert "Por enquanto estamos tendo Vaga para por aparelho</textarea>" in page
+    assert "colocada nas Obs." not in page
     assert book.cases() == []
 
 

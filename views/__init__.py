@@ -5,7 +5,7 @@ from flask import Flask, redirect, render_template, request
 from retention import documents, ptbr
 from sheets import get_book
 from sheets.errors import CaseNotFound, SheetError
-from views import board, cases, exchange, indicators, printout
+from views import board, cases, drafts, exchange, indicators, printout, review
 
 FILTERS = {
     "data": ptbr.format_date,
@@ -14,6 +14,7 @@ FILTERS = {
     "decimal": ptbr.format_decimal_input,
     "dinheiro": ptbr.format_money,
     "dias": ptbr.format_days,
+    "contagem": ptbr.format_count,
     "duracao": ptbr.format_duration,
     "valor": ptbr.format_value,
     "cpf": documents.format_cpf,
@@ -33,9 +34,11 @@ def masked(value: object, header: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the routes, the pt-BR filters and the pages shown for storage errors."""
-    for blueprint in (cases.bp, board.bp, printout.bp, exchange.bp, indicators.bp):
+    blueprints = (cases.bp, review.bp, drafts.bp, board.bp, printout.bp, exchange.bp, indicators.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.jinja_env.filters.update(FILTERS, protegido=masked)
+    app.jinja_env.globals.update(zip=zip)
     app.context_processor(_storage_status)
     app.register_error_handler(CaseNotFound, _case_not_found)
     app.register_error_handler(SheetError, _sheet_error)

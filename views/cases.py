@@ -1,7 +1,7 @@
 """Cases: the list, the new-case form, the read view and the edit form."""
 
 import math
-from dataclasses import replace
+from http import HTTPStatus
 
 from flask import (
     Blueprint,
@@ -14,22 +14,27 @@ from flask import (
 )
 from flask_login import current_user
 
-from auth.access import ANALYST, READER, SUPERVISOR, may_edit, requires
+from auth.access import ANALYST, READER, may_edit, requires
 from forms.case_form import CaseForm, EditCaseForm
-from forms.fields import first_error_id, page_status
+from forms.fields import error_summary, first_error_id, page_status
 from forms.whatsapp_paste import paste_step
 from retention import choices
-from retention.case import STATUS_OPEN, Case
+from retention.case import Case
 from retention.checklist import NOTICE_DAYS, checklist, deadline, progress
 from retention.choices import STATUSES, UFS, operators_in
+from retention.duplicates import Dentist, Duplicate, open_cases_of
 from retention.search import CaseQuery
-from sheets import get_book
+from sheets import get_book, get_drafts
 from sheets.book import Saved
+from sheets.drafts import NEW
 from sheets.editing import after_conflict, edit_of
 from sheets.errors import CaseNotFound, EditConflict, SheetError
+from sheets.history import returned_to_analyst
 from sheets.planning import fingerprint
+from views import drafts
 
 bp = Blueprint("cases", __name__)
+DUPLICATE_CONFIRMED = "confirmar_duplicado"
 
 
 @bp.get("/")
@@ -53,6 +58,7 @@ def index():
         statuses=STATUSES,
         ufs=UFS,
         operators=operators_in(every_case),
+        drafts=get_drafts().of_owner(drafts.owner()),
     )
 
 
@@ -70,14 +76,46 @@ def list_query() -> CaseQuery:
 @requires(ANALYST)
 def new():
     """Fill in a new case; it becomes one row of the sheet."""
-    form = CaseForm(form_date=get_book().clock().date(), analyst=current_user.name)
+    resuming = {"formdata": draft} if (draft := drafts.resumed(NEW)) else {}
+    form = CaseForm(form_date=get_book().clock().date(), analyst=current_user.name, **resuming)
     if (pasted := paste_step(form)) is not None:
         return _form_page(form, None, pasted.status, whatsapp=pasted)
     if form.validate_on_submit():
+        if DUPLICATE_CONFIRMED not in request.form and (found := _open_cases_of(form)):
+            return _form_page(form, None, HTTPStatus.CONFLICT, duplicates=found)
         saved = get_book().add(form.to_case(), author=current_user.name)
-        _flash_saved(saved, "salvo")
+        get_drafts().discard(drafts.owner(), NEW)
+        flash_saved(saved, "salvo")
         return redirect(url_for("cases.detail", case_id=saved.case.case_id))
     return _form_page(form, None, page_status(form))
+
+
+@bp.get("/casos/duplicados")
+@requires(ANALYST)
+def duplicates():
+    """The open cases of the dentist the query names (cro, cro_uf, cpf, cnpj), as JSON."""
+    args = request.args
+    dentist = Dentist(*(args.get(name, "")[:40] for name in ("cro", "cro_uf", "cpf", "cnpj")))
+    found = open_cases_of(dentist, get_book().cases())
+    return {"cases": [_as_json(duplicate) for duplicate in found]}
+
+
+def _as_json(duplicate: Duplicate) -> dict:
+    case = duplicate.case
+    return {
+        "id": case.case_id,
+        "url": url_for("cases.detail", case_id=case.case_id),
+        "dentist": case.dentist_name,
+        "status": case.status,
+        "analyst": case.analyst,
+        "why": list(duplicate.why),
+    }
+
+
+def _open_cases_of(form: CaseForm) -> list[Duplicate]:
+    """The open cases of the dentist the form names (the book's snapshot: no Sheets call)."""
+    dentist = Dentist(form.cro.data, form.cro_uf.data, form.cpf.data, form.cnpj.data)
+    return open_cases_of(dentist, get_book().cases())
 
 
 @bp.get("/casos/<case_id>")
@@ -88,6 +126,7 @@ def detail(case_id: str):
     case = book.get(case_id)
     items = checklist(case)
     sla = int(current_app.config["RETENCAO_SLA_DAYS"])
+    history = book.history_of(case_id)
     return render_template(
         "cases/detail.html",
         case=case,
@@ -98,7 +137,8 @@ def detail(case_id: str):
         sla=sla,
         notice_days=NOTICE_DAYS,
         changes=book.sync.changes(case_id),
-        history=book.history_of(case_id),
+        history=history,
+        returned=returned_to_analyst(history) if case.is_open else None,
         may_edit=may_edit(current_user.role, case),
         choices=choices,
     )
@@ -112,6 +152,8 @@ def edit(case_id: str):
     case = book.get(case_id) if request.method == "GET" else _to_edit(case_id)
     if not may_edit(current_user.role, case):
         return _locked(case)
+    if (draft := drafts.resumed(case_id)) is not None:
+        return _form_page(EditCaseForm.from_case(case, formdata=draft), case, 200)
     form = EditCaseForm.from_case(case)
     if request.method == "GET":
         form.remember(fingerprint(case))
@@ -127,10 +169,11 @@ def edit(case_id: str):
     except EditConflict as conflict:
         form.remember(after_conflict(change.base, conflict.conflicts))
         return _form_page(form, case, 409, conflicts=conflict.conflicts)
+    get_drafts().discard(drafts.owner(), case_id)
     if saved is None:
         flash("Nenhuma alteração para salvar.", "success")
     else:
-        _flash_saved(saved, "atualizado")
+        flash_saved(saved, "atualizado")
     return redirect(url_for("cases.detail", case_id=case_id))
 
 
@@ -144,58 +187,16 @@ def _to_edit(case_id: str) -> Case:
         return Case(case_id=case_id)
 
 
-@bp.post("/casos/<case_id>/assinar")
-@requires(SUPERVISOR)
-def sign(case_id: str):
-    """The supervisor's signature on a closed case, as at the bottom of the paper form."""
-    book = get_book()
-    case = book.get(case_id)
-    if case.is_open:
-        flash("Só um caso encerrado pode ser assinado: informe o status e a Data final.", "error")
-    elif case.is_signed:
-        flash(f"O caso já foi assinado por {case.supervisor_signature}.", "warning")
-    else:
-        signed = replace(
-            case, supervisor_signature=current_user.name, signed_on=book.clock().date()
-        )
-        _save_as_supervisor(case, signed, "assinado")
-    return redirect(url_for("cases.detail", case_id=case_id))
-
-
-@bp.post("/casos/<case_id>/reabrir")
-@requires(SUPERVISOR)
-def reopen(case_id: str):
-    """Back to Em andamento, without the signature, so the team can work on it again."""
-    case = get_book().get(case_id)
-    if case.is_open:
-        flash("O caso já está em andamento.", "warning")
-    else:
-        reopened = replace(case.unsigned(), status=STATUS_OPEN)
-        _save_as_supervisor(case, reopened, "reaberto")
-    return redirect(url_for("cases.detail", case_id=case_id))
-
-
-def _save_as_supervisor(case: Case, changed: Case, done: str) -> None:
-    try:
-        saved = get_book().update(case.case_id, changed, fingerprint(case), current_user.name)
-    except EditConflict:
-        flash(
-            "O caso foi alterado na planilha neste meio-tempo: confira os dados e tente de novo.",
-            "error",
-        )
-        return
-    if saved is not None:
-        _flash_saved(saved, done)
-
-
 def _locked(case: Case):
-    """The page an analyst gets for a case only a supervisor may change now."""
-    why = "foi assinado pelo supervisor" if case.is_signed else f"está como “{case.status}”"
-    message = f"O caso {case.case_id} {why}: só um supervisor pode alterá-lo ou reabri-lo."
+    """The page an analyst gets for a case only a supervisor may change now: a signed one."""
+    message = (
+        f"O caso {case.case_id} foi assinado pelo supervisor: só um supervisor pode alterá-lo"
+        " ou reabri-lo."
+    )
     return render_template("error.html", message=message), 403
 
 
-def _flash_saved(saved: Saved, done: str) -> None:
+def flash_saved(saved: Saved, done: str) -> None:
     """Say honestly whether the write reached the sheet or waits in the outbox."""
     if saved.renumbered_from:
         flash(
@@ -214,7 +215,11 @@ def _flash_saved(saved: Saved, done: str) -> None:
 
 
 def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
-    """The form page; it never fails for want of the sheet, so typed input is never lost."""
+    """The form page; it never fails for want of the sheet, so typed input is never lost.
+    What a refused post held is kept as a draft; a page opened afresh offers the draft."""
+    target = case.case_id if case else NEW
+    if request.method == "POST":
+        drafts.keep_posted(drafts.owner(), target)
     try:
         operators = operators_in(get_book().cases())
     except SheetError:
@@ -225,5 +230,8 @@ def _form_page(form: CaseForm, case: Case | None, status: int, **extra):
         case=case,
         operators=operators,
         first_error=first_error_id(form),
+        error_list=error_summary(form),
+        draft=drafts.offered(target) if request.method == "GET" else None,
+        target=target,
         **extra,
     ), status

@@ -234,3 +234,41 @@ def phone(browser, server, screenshots) -> Iterator[Visit]:
         is_mobile=True,
         has_touch=True,
     )
+
+
+LAPTOP = {"width": 1366, "height": 768}
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _visit_as(role: str, browser, server, screenshots, **context_options) -> Iterator[Visit]:
+    """Like ``_visit``, signed in as the ``role`` person."""
+    context = browser.new_context(
+        locale="pt-BR", timezone_id="America/Sao_Paulo", **context_options
+    )
+    context.set_default_timeout(STEP_TIMEOUT)
+    visit = Visit(context, server, screenshots)
+    visit.sign_in(role)
+    yield visit
+    context.close()
+    assert visit.outside == [], f"the page tried to reach outside the app: {visit.outside}"
+    assert visit.page_errors == [], f"script errors on the page: {visit.page_errors}"
+
+
+@pytest.fixture
+def analyst(browser, server, screenshots) -> Iterator[Visit]:
+    """A desktop browser tab (1280 px wide) signed in as the analyst."""
+    yield from _visit_as("analista", browser, server, screenshots, viewport=LAPTOP)
+
+
+@pytest.fixture
+def laptop(browser, server, screenshots) -> Iterator[Visit]:
+    """A laptop's browser tab: 1366 x 768, as the team's laptops."""
+    yield from _visit_as("supervisor", browser, server, screenshots, viewport=LAPTOP)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core, as npm installed it from package-lock.json (``npm ci``; .ci/run does it)."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core not found at {AXE}: run `npm ci` in the repository folder")
+    return AXE.read_text()

@@ -312,7 +312,7 @@ def test_a_pasted_whatsapp_chat_is_read_confirmed_and_saved_without_javascript(
     contact.locator("summary").first.click()
     contact.get_by_text("Colar conversa do WhatsApp").click()
     contact.get_by_label("Conversa copiada do WhatsApp").fill(CONTACT_3)
-    page.get_by_label("Cidade", exact=True).press("Enter")  # Enter saves; it reads no chat
+    page.get_by_role("button", name="Salvar", exact=True).click()  # saving reads no chat
 
     paste = page.locator("#contacts-2-whatsapp")
     expect(page.locator("#contacts-2-whatsapp-erro")).to_contain_text("ainda não foi para as Obs.")

@@ -1,0 +1,56 @@
+"""axe-core (from npm, injected into the page) finds no violation on the case form, the case
+page and the case list, on a laptop and on a phone."""
+
+import json
+
+import pytest
+
+from tests.browser.conftest import Visit
+from tests.browser.people import another_dentist
+from tests.browser.test_pages_in_a_browser import post_new_case
+
+pytestmark = pytest.mark.browser
+
+# Injected through the DevTools protocol, which the page's CSP (script-src 'self') does not
+# govern: the page itself still runs only the app's own scripts.
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return {passed: result.passes.length, violations: result.violations.map(v => ({id: v.id,
+    impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))};
+}"""
+PAGES = ["form", "case", "list", "form-with-errors"]
+
+
+def open_page(visit: Visit, which: str, case_id: str):
+    """The page ``which`` as a person reaches it."""
+    if which == "form":
+        return visit.goto("/casos/novo")
+    if which == "case":
+        return visit.goto(f"/casos/{case_id}")
+    if which == "list":
+        return visit.goto("/")
+    page = visit.goto("/casos/novo")
+    page.locator("#cro").fill("12a")
+    page.get_by_role("button", name="Salvar", exact=True).click()
+    page.locator(".error-summary").wait_for()
+    return page
+
+
+def violations(visit: Visit, axe_source: str) -> list[dict]:
+    """What axe finds wrong on the page as it is now (after checking that its rules ran)."""
+    visit.page.evaluate(axe_source)
+    result = visit.page.evaluate(RUN_AXE)
+    assert result["passed"] >= 20, result  # axe ran its rules: labels, contrast, landmarks...
+    return result["violations"]
+
+
+@pytest.mark.parametrize("which", PAGES)
+@pytest.mark.parametrize("device", ["laptop", "phone"])
+def test_axe_finds_no_violation(request, axe_source: str, device: str, which: str):
+    visit: Visit = request.getfixturevalue(device)
+    case_id = post_new_case(visit, another_dentist()) if which == "case" else ""
+    open_page(visit, which, case_id)
+
+    found = violations(visit, axe_source)
+
+    assert found == [], json.dumps(found, indent=2, ensure_ascii=False)

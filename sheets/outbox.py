@@ -9,6 +9,7 @@ process shows its own team's writes at once, before any read of the sheet contai
 Google, nothing tells the app cheaply that the sheet changed).
 """
 
+import fcntl
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
@@ -205,6 +206,17 @@ class Outbox(LocalDatabase):
             yield True
         finally:
             self._drain_lock.release()
+
+    @contextmanager
+    def sender_lock(self) -> Iterator[None]:
+        """Hold the background sender's lock: one process per outbox sends every few seconds.
+
+        Waits, asleep in the kernel and without polling, while another process holds it; the
+        kernel releases it when the holder ends, even by a crash.
+        """
+        with open(f"{self.path}.sender.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
 
 def _tag(value: object) -> object:

@@ -5,7 +5,7 @@ from flask import Flask, render_template
 from retention import documents, ptbr
 from sheets import get_book
 from sheets.errors import CaseNotFound, SheetError
-from views import board, cases, exchange, indicators, printout
+from views import board, cases, exchange, health, indicators, printout
 
 FILTERS = {
     "data": ptbr.format_date,
@@ -33,7 +33,7 @@ def masked(value: object, header: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the routes, the pt-BR filters and the pages shown for storage errors."""
-    for blueprint in (cases.bp, board.bp, printout.bp, exchange.bp, indicators.bp):
+    for blueprint in (cases.bp, board.bp, printout.bp, exchange.bp, indicators.bp, health.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.filters.update(FILTERS, protegido=masked)
     app.context_processor(_storage_status)

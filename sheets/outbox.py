@@ -207,6 +207,21 @@ class Outbox(LocalDatabase):
         finally:
             self._drain_lock.release()
 
+    def ask_to_sync(self) -> int:
+        """Ask every worker process to read the sheet whole at its next page ("Sincronizar
+        agora"); returns the number of such requests so far, as ``syncs_asked`` counts them."""
+        with open(f"{self.path}.sync", "ab") as requests:  # one byte per request, appended
+            requests.write(b".")
+        return self.syncs_asked()
+
+    def syncs_asked(self) -> int:
+        """How many times "Sincronizar agora" was pressed, in any worker process (a stat of a
+        file, cheap enough for every page)."""
+        try:
+            return Path(f"{self.path}.sync").stat().st_size
+        except FileNotFoundError:
+            return 0
+
     @contextmanager
     def sender_lock(self) -> Iterator[None]:
         """Hold the background sender's lock: one process per outbox sends every few seconds.

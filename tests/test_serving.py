@@ -1,5 +1,10 @@
 """How the app is served: ``flask`` commands without SECRET_KEY, the debugger only on 127.0.0.1,
-the outbox's sender only where pages are served."""
+the outbox's sender only where pages are served, and once per machine under gunicorn."""
+
+import os
+import signal
+import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -7,6 +12,7 @@ from flask.cli import FlaskGroup
 
 from app import create_app
 from sheets import SENDER
+from tests.server import gunicorn
 
 pytestmark = pytest.mark.parametrize("backend_kind", ["local"])
 
@@ -81,3 +87,47 @@ def test_without_the_debugger_any_address_is_allowed(flask_command):
     assert not options["use_debugger"]
     assert app.extensions[SENDER].sending.wait(5)
     app.extensions[SENDER].stop.set()
+
+
+def sender_lock(outbox: Path) -> tuple[list[int], list[int]]:
+    """The processes holding the outbox's sender lock, and those waiting for it (/proc/locks)."""
+    inode = outbox.with_name(outbox.name + ".sender.lock").stat().st_ino
+    holding: list[int] = []
+    waiting: list[int] = []
+    for line in Path("/proc/locks").read_text().splitlines():
+        *fields, pid, device_inode, _start, _end = line.split()
+        if device_inode.endswith(f":{inode}"):
+            (waiting if "->" in fields else holding).append(int(pid))
+    return holding, waiting
+
+
+def one_sends_two_wait(outbox: Path, gone: int = 0, timeout: float = 30) -> int:
+    """The worker that sends, once one (not ``gone``) holds the sender lock and two others wait
+    for it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        holding, waiting = sender_lock(outbox)
+        if len(holding) == 1 and len(waiting) == 2 and gone not in holding:
+            return holding[0]
+        time.sleep(0.1)
+    pytest.fail(f"sender lock: {holding} holding, {waiting} waiting")
+
+
+def test_under_gunicorn_one_worker_sends_and_another_takes_over_if_it_dies(app_config, tmp_path):
+    outbox = Path(app_config["RETENCAO_OUTBOX"])
+    settings = {
+        "GOOGLE_SHEET_ID": "",
+        "SECRET_KEY": "test",
+        "RETENCAO_OUTBOX_INTERVAL": "30",
+        **{name: app_config[name] for name in ("RETENCAO_WORKBOOK", "RETENCAO_USERS")},
+        "RETENCAO_OUTBOX": str(outbox),
+    }
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(settings, log, workers=3) as served:
+        sender = one_sends_two_wait(outbox)
+        assert sender != served.pid  # a worker, never gunicorn's master
+
+        os.kill(sender, signal.SIGKILL)
+
+        assert one_sends_two_wait(outbox, gone=sender) != served.pid
+    assert "RATELIMIT_STORAGE_URI=memory:// conta as tentativas" in log.read_text()

@@ -102,7 +102,7 @@ def _refuse_open_debugger(app: Flask, run: click.Context) -> None:
     host = run.params.get("host") or LOOPBACK[0]
     if (app.debug if debugger is None else debugger) and host not in LOOPBACK:
         raise click.UsageError(
-            f"O modo de desenvolvimento (--debug) abre um depurador que executa qualquer código"
+            "O modo de desenvolvimento (--debug) abre um depurador que executa qualquer código"
             f" digitado na página: ele só escuta em 127.0.0.1, nunca em {host}. Para servir a"
             " equipe, use o gunicorn (README, “Running it for the team”)."
         )

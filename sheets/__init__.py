@@ -34,7 +34,7 @@ class Sender:
     sending: threading.Event
 
 
-def init_app(app: Flask, send_in_background: bool = True) -> None:
+def init_app(app: Flask, send_in_background: bool) -> None:
     """Open the case book the configuration names (the local workbook by default) and, in a
     process that serves pages, start the outbox's background sender."""
     instance = Path(app.instance_path)

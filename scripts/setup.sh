@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 RUN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core"
 PYTHON_PACKAGES="python3 python3-venv"
 # To test, besides: Debian's Chromium for the browser tests (Playwright never downloads one) and
-# node for the Apps Script tests.
-TEST_PACKAGES="chromium nodejs"
+# libatomic1 for Playwright's own driver; node for the Apps Script tests.
+TEST_PACKAGES="chromium libatomic1 nodejs"
 
 missing_packages() {
     for package in "$@"; do

@@ -5,8 +5,10 @@ import os
 import secrets
 from pathlib import Path
 
+import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.serving import is_running_from_reloader
 
 import auth
 import sheets
@@ -82,6 +84,7 @@ ENVIRONMENT_SETTINGS = (
     "RATELIMIT_STORAGE_URI",
     "RETENCAO_PROXIES",
 )
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -94,20 +97,55 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config.get("SECRET_KEY"):
-        if not (app.debug or app.testing):
-            raise RuntimeError(
-                "Defina SECRET_KEY no ambiente ou no arquivo .env (veja .env.example): fora do"
-                " modo de desenvolvimento (--debug) a chave não é gerada automaticamente."
-            )
-        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path) / "secret_key")
+    command = click.get_current_context(silent=True)  # the `flask` command loading the app
+    if command is not None and command.info_name == "run":
+        _refuse_open_debugger(app, command)
+    app.config["SECRET_KEY"] = _secret_key(app, command)
     proxies = int(app.config["RETENCAO_PROXIES"])
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    sheets.init_app(app)
+    sheets.init_app(app, send_in_background=_serves_pages(app, command))
     auth.init_app(app)
     views.init_app(app)
     return app
+
+
+def _refuse_open_debugger(app: Flask, run: click.Context) -> None:
+    """The debugger runs any code typed into its page: ``flask run`` offers it on 127.0.0.1 only."""
+    debugger = run.params.get("debugger")
+    host = run.params.get("host") or LOOPBACK[0]
+    if (app.debug if debugger is None else debugger) and host not in LOOPBACK:
+        raise click.UsageError(
+            "O modo de desenvolvimento (--debug) abre um depurador que executa qualquer código"
+            f" digitado na página: ele só escuta em 127.0.0.1, nunca em {host}. Para servir a"
+            " equipe, use o gunicorn (README, “Running it for the team”)."
+        )
+
+
+def _secret_key(app: Flask, command: click.Context | None) -> str | None:
+    """SECRET_KEY as set; in debug mode, made once into the instance folder; not needed by
+    ``flask`` commands other than ``run``, which serve no page."""
+    if app.config.get("SECRET_KEY"):
+        return app.config["SECRET_KEY"]
+    if app.debug or app.testing:
+        return _instance_secret_key(Path(app.instance_path) / "secret_key")
+    if command is not None and command.info_name != "run":
+        return None
+    raise RuntimeError(
+        "Defina SECRET_KEY no ambiente ou no arquivo .env (veja .env.example): fora do"
+        " modo de desenvolvimento (--debug) a chave não é gerada automaticamente."
+    )
+
+
+def _serves_pages(app: Flask, command: click.Context | None) -> bool:
+    """Whether this process answers requests: under a WSGI server (gunicorn) or ``flask run``,
+    but not in other ``flask`` commands nor in the reloader's watcher process of ``flask run``."""
+    if command is None:
+        return True
+    if command.info_name != "run":
+        return False
+    reload = command.params.get("reload")
+    return not (app.debug if reload is None else reload) or is_running_from_reloader()
 
 
 def _instance_secret_key(path: Path) -> str:

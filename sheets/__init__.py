@@ -3,6 +3,7 @@
 import logging
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,11 +25,21 @@ if TYPE_CHECKING:
 
 _EXTENSION = "retencao.book"
 _DRAFTS = "retencao.drafts"
-DRAINER = "retencao.drainer"
+SENDER = "retencao.sender"
 
 
-def init_app(app: Flask) -> None:
-    """Open the case book the configuration names (the local workbook by default)."""
+@dataclass(frozen=True)
+class Sender:
+    """The outbox's background sender of one process: ``sending`` once it holds the outbox's
+    sender lock (so it is the one that sends); set ``stop`` to end it."""
+
+    stop: threading.Event
+    sending: threading.Event
+
+
+def init_app(app: Flask, send_in_background: bool) -> None:
+    """Open the case book the configuration names (the local workbook by default) and, in a
+    process that serves pages, start the outbox's background sender."""
     problem = unprotected_xml()
     if problem:
         app.logger.critical(problem)
@@ -53,8 +64,8 @@ def init_app(app: Flask) -> None:
     app.extensions[_DRAFTS] = Drafts(outbox.path.with_name("drafts.sqlite3"), keep, clock)
     app.cli.add_command(sheet_cli)
     interval = float(app.config["RETENCAO_OUTBOX_INTERVAL"])
-    if interval > 0:
-        app.extensions[DRAINER] = _start_drainer(book, interval, app.logger)
+    if send_in_background and interval > 0:
+        app.extensions[SENDER] = _start_sender(book, interval, app.logger)
 
 
 def get_book() -> CaseBook:
@@ -120,19 +131,28 @@ def _connect_google(config: Mapping) -> "GoogleSheetBackend":
     )
 
 
-def _start_drainer(book: CaseBook, interval: float, logger: logging.Logger) -> threading.Event:
-    """Send what the outbox holds every ``interval`` seconds until the returned event is set."""
-    stop = threading.Event()
+def _start_sender(book: CaseBook, interval: float, logger: logging.Logger) -> Sender:
+    """Send what the outbox holds every ``interval`` seconds from the one process per outbox
+    that holds its sender lock; the other processes' threads sleep on the lock, to take over
+    when that process ends."""
+    sender = Sender(threading.Event(), threading.Event())
 
-    def drain_forever() -> None:
-        while not stop.wait(interval):
-            try:
-                if book.pending():
-                    waiting = book.flush()
-                    if waiting:
-                        logger.warning("Envios à planilha aguardando: %s", waiting)
-            except Exception:  # the drainer must outlive any one failure
-                logger.exception("Falha ao enviar a fila para a planilha.")
+    def send_forever() -> None:
+        with book.outbox.sender_lock():
+            sender.sending.set()
+            while not sender.stop.wait(interval):
+                _send(book, logger)
 
-    threading.Thread(target=drain_forever, name="outbox-drainer", daemon=True).start()
-    return stop
+    threading.Thread(target=send_forever, name="outbox-sender", daemon=True).start()
+    return sender
+
+
+def _send(book: CaseBook, logger: logging.Logger) -> None:
+    """Send the outbox and the history, if anything waits; log what still waits."""
+    try:
+        if book.pending():
+            waiting = book.flush()
+            if waiting:
+                logger.warning("Envios à planilha aguardando: %s", waiting)
+    except Exception:  # the sender must outlive any one failure
+        logger.exception("Falha ao enviar a fila para a planilha.")

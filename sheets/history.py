@@ -93,6 +93,11 @@ class History(LocalDatabase):
             ).fetchall()
         return [_event(row) for row in rows]
 
+    def count_unsent(self) -> int:
+        """How many records the sheet has not got yet."""
+        with self._connect() as db:
+            return db.execute("SELECT COUNT(*) FROM history WHERE sent = 0").fetchone()[0]
+
     def unsent(self, limit: int) -> list[tuple[int, Event]]:
         """Up to ``limit`` records the sheet has not got yet, oldest first."""
         with self._connect() as db:

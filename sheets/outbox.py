@@ -9,6 +9,7 @@ process shows its own team's writes at once, before any read of the sheet contai
 Google, nothing tells the app cheaply that the sheet changed).
 """
 
+import fcntl
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
@@ -218,6 +219,32 @@ class Outbox(LocalDatabase):
             yield True
         finally:
             self._drain_lock.release()
+
+    def ask_to_sync(self) -> int:
+        """Ask every worker process to read the sheet whole at its next page ("Sincronizar
+        agora"); returns the number of such requests so far, as ``syncs_asked`` counts them."""
+        with open(f"{self.path}.sync", "ab") as requests:  # one byte per request, appended
+            requests.write(b".")
+        return self.syncs_asked()
+
+    def syncs_asked(self) -> int:
+        """How many times "Sincronizar agora" was pressed, in any worker process (a stat of a
+        file, cheap enough for every page)."""
+        try:
+            return Path(f"{self.path}.sync").stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    @contextmanager
+    def sender_lock(self) -> Iterator[None]:
+        """Hold the background sender's lock: one process per outbox sends every few seconds.
+
+        Waits, asleep in the kernel and without polling, while another process holds it; the
+        kernel releases it when the holder ends, even by a crash.
+        """
+        with open(f"{self.path}.sender.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
 
 def _tag(value: object) -> object:

@@ -93,16 +93,28 @@ class Sync:
         self._changes: deque[Change] = deque(maxlen=500)
         self._mark = 0  # the last confirmed write laid over the snapshot
         self._must_read = False  # confirmed writes were missed: only a read can tell them
+        self._asked = confirmed.syncs_asked()  # "Sincronizar agora" presses seen so far
 
     def snapshot(self) -> Snapshot:
         """The current snapshot with every confirmed write laid over it, checked first if it is
-        older than ``max_age``."""
-        if self._snapshot is None or self.monotonic() - self._checked >= self.max_age:
+        older than ``max_age``, read whole if "Sincronizar agora" was pressed in another worker
+        process since the last look."""
+        asked = self.confirmed.syncs_asked()
+        if asked != self._asked:
+            self._asked = asked
+            self.refresh(full=True)
+        elif self._snapshot is None or self.monotonic() - self._checked >= self.max_age:
             self.refresh()
         if not self._lay_over_confirmed():
             self.refresh()
         assert self._snapshot is not None  # refresh() raised otherwise
         return self._snapshot
+
+    def refresh_everywhere(self) -> None:
+        """Read the sheet whole now ("Sincronizar agora"), and in every other worker process at
+        its next page."""
+        self._asked = self.confirmed.ask_to_sync()
+        self.refresh(full=True)
 
     def latest(self) -> Snapshot:
         """The snapshot as it is, however old; read the sheet only if it was never read."""

@@ -26,7 +26,7 @@ def node_results() -> dict[str, dict]:
     """Each scenario's tabs and hidden tabs after run.js, by scenario name."""
     node = shutil.which("node")
     if node is None:
-        pytest.fail("node is missing: .ci/run installs Debian's nodejs")
+        pytest.fail("node is missing: ./test.sh installs Debian's nodejs")
     done = subprocess.run(
         [node, str(RUNNER)], capture_output=True, encoding="utf-8", timeout=120, check=False
     )

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from app import create_app
-from sheets import DRAINER, get_book
+from sheets import SENDER, get_book
 from tests.conftest import created_id, post_new, sign_in
 from tests.html import hidden_value, text
 
@@ -85,6 +85,19 @@ def test_the_background_sender_delivers_what_waited(app, clinic_form, standin, s
     deadline = time.monotonic() + 10
     while not sheet.rows() and time.monotonic() < deadline:
         time.sleep(0.05)
-    drained.extensions[DRAINER].set()
+    drained.extensions[SENDER].stop.set()
 
     assert [row["ID do caso"] for row in sheet.rows()] == [case_id]
+
+
+def test_one_process_per_outbox_sends_and_another_takes_over_when_it_ends(app):
+    config = {**app.config, "RETENCAO_OUTBOX_INTERVAL": 0.05}
+    first = create_app(config).extensions[SENDER]
+    assert first.sending.wait(5)
+
+    second = create_app(config).extensions[SENDER]  # as another worker process would
+    assert not second.sending.wait(0.5)
+
+    first.stop.set()
+    assert second.sending.wait(5)
+    second.stop.set()

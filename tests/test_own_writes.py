@@ -97,9 +97,24 @@ def test_a_person_editing_the_same_cell_afterwards_wins_at_the_next_read(
 
     for client in (first, other):
         assert "Cidade X" in page(client, f"/casos/{case_id}")  # no read since the save
-        client.post("/sincronizar")
+    first.post("/sincronizar")  # every worker reads the sheet at its next page
+    for client in (first, other):
         assert "Cidade DOURADOS" in page(client, f"/casos/{case_id}")
     assert "Cidade X DOURADOS" in page(other, "/painel")  # the person's change is listed
+
+
+def test_sincronizar_agora_in_one_worker_makes_every_worker_read_the_sheet(
+    workers, clinic_form, sheet
+):
+    first, other = workers
+    case_id = created_id(post_new(first, clinic_form))
+    page(other, "/")
+    sheet.set_cell(case_id, "Cidade", "DOURADOS")  # a person, in the sheet
+
+    first.post("/sincronizar")
+
+    assert "Cidade DOURADOS" in page(other, f"/casos/{case_id}")  # the next page, elsewhere
+    assert "Cidade DOURADOS" in page(first, f"/casos/{case_id}")
 
 
 def test_a_worker_that_missed_forgotten_writes_reads_the_sheet_again(

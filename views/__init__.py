@@ -5,7 +5,7 @@ from flask import Flask, redirect, render_template, request
 from retention import documents, ptbr
 from sheets import get_book
 from sheets.errors import CaseNotFound, SheetError
-from views import board, cases, drafts, exchange, indicators, printout, review
+from views import board, cases, drafts, exchange, health, indicators, printout, review
 
 FILTERS = {
     "data": ptbr.format_date,
@@ -34,8 +34,8 @@ def masked(value: object, header: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the routes, the pt-BR filters and the pages shown for storage errors."""
-    blueprints = (cases.bp, review.bp, drafts.bp, board.bp, printout.bp, exchange.bp, indicators.bp)
-    for blueprint in blueprints:
+    blueprints = (cases, review, drafts, board, printout, exchange, indicators, health)
+    for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     app.jinja_env.filters.update(FILTERS, protegido=masked)
     app.jinja_env.globals.update(zip=zip)

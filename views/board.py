@@ -62,7 +62,7 @@ def index():
 def sync_now():
     """Read the sheet now (where its stamp cannot tell) instead of waiting for the next check."""
     book = get_book()
-    book.sync.refresh(full=True)
+    book.sync.refresh_everywhere()
     if book.stale:
         flash(f"A planilha não pôde ser lida: {book.stale.reason}", "error")
     else:

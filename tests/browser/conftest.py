@@ -1,4 +1,5 @@
-"""Browser tests: the app as a real server process on 127.0.0.1, driven by headless Chromium.
+"""Browser tests: the app served as for the team (gunicorn, 3 worker processes) on 127.0.0.1,
+driven by headless Chromium.
 
 One server and one browser serve the whole session (starting them is the slow part); each test
 gets a fresh browser context, signed in through the login page as the supervisor. The server
@@ -9,12 +10,6 @@ Every page visited is saved as a full-page screenshot under ``artifacts/screensh
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +19,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 
 from auth.users import UserStore
 from tests.conftest import PASSWORD, PEOPLE, WorkbookSheet
+from tests.server import REPO, gunicorn
 
-REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("RETENCAO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-START_TIMEOUT = 30.0  # seconds for the server to answer its first request
 STEP_TIMEOUT = 10_000  # milliseconds for one browser action or navigation
 
 
@@ -62,67 +56,26 @@ class Server:
         return found
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the app exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    pytest.fail(f"the app did not answer {url} within {START_TIMEOUT:.0f} s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``flask run`` on a free port of 127.0.0.1 with a fresh local workbook."""
+    """gunicorn with 3 worker processes on a free port of 127.0.0.1 and a fresh workbook."""
     folder = tmp_path_factory.mktemp("browser-server")
     users = UserStore(folder / "users.sqlite3")
     for role, (username, name) in PEOPLE.items():
         users.add(username, name, role, PASSWORD)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "FLASK_SKIP_DOTENV": "1",  # a developer's .env must not point the tests at Google
+    settings = {
         "GOOGLE_SHEET_ID": "",
         "RETENCAO_WORKBOOK": str(folder / "casos.xlsx"),
         "RETENCAO_OUTBOX": str(folder / "outbox.sqlite3"),
         "RETENCAO_OUTBOX_INTERVAL": "0",
         "RETENCAO_USERS": str(folder / "users.sqlite3"),
         "SECRET_KEY": "browser-tests",
-        "PYTHONUNBUFFERED": "1",
+        # As behind a reverse proxy: each request on a new connection, so on any of the workers.
+        "GUNICORN_CMD_ARGS": "--keep-alive 0",
     }
     log = folder / "server.log"
-    url = f"http://127.0.0.1:{port}"
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", "run"]
-            + ["--host", "127.0.0.1", "--port", str(port), "--no-reload", "--no-debugger"],
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_up(url + "/", process, log)
-        yield Server(url, folder / "casos.xlsx", log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    with gunicorn(settings, log, workers=3) as served:
+        yield Server(served.url, folder / "casos.xlsx", log)
     assert "Traceback" not in log.read_text(), f"the server logged an error:\n{log.read_text()}"
 
 
@@ -136,7 +89,7 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium (never a downloaded browser build)."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: ./test.sh installs it")
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
     )

@@ -99,37 +99,37 @@ def google_app(folder: Path, cases: int):
     return app, standin, GoogleSheet(standin, key)
 
 
-def google_operations(cases: int, latency: float) -> list[tuple]:
-    """(cases, operation, Sheets calls, KiB received, ms, ms without the stand-in's own work,
-    that as a multiple of its floor, calls x latency) for each operation on Google, the sheet's
-    script installed and Drive's stamp lagging.
+def measured(standin, latency: float, cases: int, name: str, action) -> tuple:
+    """One operation's row: calls, KiB, ms, ms without the stand-in's work, × its floor."""
+    standin.reset_calls()
+    start = time.perf_counter()
+    action()
+    ms, calls = (time.perf_counter() - start) * 1000, standin.count()
+    own = ms - standin.served() * 1000
+    floor = own / (calls * latency * 1000) if calls and latency else None
+    return cases, name, calls, standin.bytes() / 1024, ms, own, floor
 
-    The stand-in's own work (copying and scanning its grid, encoding answers) is Google's work
-    on Google, where the latency already holds it, so the multiple leaves it out.
-    """
+
+def google_operations(cases: int, latency: float) -> list[tuple]:
+    """``measured`` rows for each operation on Google, the sheet's script installed and Drive's
+    stamp lagging. The stand-in's own work (copying and scanning its grid, encoding answers) is
+    Google's work on Google, inside the latency there, so the multiple leaves it out."""
     with tempfile.TemporaryDirectory() as folder:
         app, standin, sheet = google_app(Path(folder), cases)
         standin.latency = latency
         client = signed_in(app)
-        results = []
 
         def measure(name, action):
-            standin.reset_calls()
-            start = time.perf_counter()
-            action()
-            ms, calls = (time.perf_counter() - start) * 1000, standin.count()
-            own = ms - standin.served() * 1000
-            floor = own / (calls * latency * 1000) if calls and latency else None
-            results.append((cases, name, calls, standin.bytes() / 1024, ms, own, floor))
+            results.append(measured(standin, latency, cases, name, action))
 
+        results: list[tuple] = []
         with app.app_context():
             book = get_book()
             book.sync.full_every = 3600  # the scheduled full read stays out of the figures
             measure("leitura completa (antes: toda gravação)", lambda: book.sync.refresh(True))
             added = []
             measure("salvar caso novo", lambda: added.append(book.add(full_case(""), "Ana").case))
-            edited = replace(added[0], city="Dourados")
-            base = fingerprint(added[0])
+            edited, base = replace(added[0], city="Dourados"), fingerprint(added[0])
             measure("salvar edição", lambda: book.update(edited.case_id, edited, base, "Bia"))
             book.sync.refresh()
             measure("lista de casos", lambda: client.get("/"))
@@ -148,32 +148,39 @@ def detection_delays(cases: int, latency: float, samples: int = 20) -> dict:
     (measured: the log read and the read of the edited row, each with ``latency``; the
     stand-in's own work left out, as in the operations table).
     """
-    rng = random.Random(11)
+    rng, interval = random.Random(11), DEFAULTS["RETENCAO_SYNC_SECONDS"]
     delays, measured = [], []
     with tempfile.TemporaryDirectory() as folder:
         app, standin, sheet = google_app(Path(folder), cases)
         standin.latency = latency
         with app.app_context():
             book = get_book()
-            interval, book.sync.full_every = DEFAULTS["RETENCAO_SYNC_SECONDS"], 3600
+            book.sync.full_every = 3600
             book.sync.refresh(True)
             case_id = next(iter(book.sync.latest().cases))
             for number in range(samples):
-                since_check = rng.uniform(0, interval)
-                sheet.set_cell(case_id, "Cidade", f"CIDADE {number}")
-                standin.reset_calls()
-                start = time.perf_counter()
-                book.sync.refresh()
-                checked = time.perf_counter() - start
-                assert book.get(case_id).city == f"CIDADE {number}"
-                measured.append(interval - since_check + checked)
-                delays.append(measured[-1] - standin.served())
+                checked, own = _check_after_edit(book, standin, sheet, case_id, f"CIDADE {number}")
+                waited = interval - rng.uniform(0, interval)
+                measured.append(waited + checked)
+                delays.append(waited + own)
+    quantiles = statistics.quantiles(delays, n=20)
     return {
         "p50": statistics.median(delays),
-        "p95": statistics.quantiles(delays, n=20)[18],
+        "p95": quantiles[18],
         "max": max(delays),
         "p95_measured": statistics.quantiles(measured, n=20)[18],
     }
+
+
+def _check_after_edit(book, standin, sheet, case_id: str, city: str) -> tuple[float, float]:
+    """A person types ``city``; seconds the next check takes, whole and without the stand-in."""
+    sheet.set_cell(case_id, "Cidade", city)
+    standin.reset_calls()
+    start = time.perf_counter()
+    book.sync.refresh()
+    checked = time.perf_counter() - start
+    assert book.get(case_id).city == city
+    return checked, checked - standin.served()
 
 
 class FakeClock:
@@ -199,25 +206,25 @@ def quota_burst(saves: int) -> dict:
             standin.clock, standin.quota_per_minute = clock, 60
             standin.reset_calls()
             saved = [book.add(full_case(""), "Ana") for _ in range(saves)]
-            first_minute = standin.count("values_append")
-            rejected = sum(1 for call in standin.calls if call.status == 429)
-            waiting = sum(1 for s in saved if s.waiting)
+            result = {
+                "saves": saves,
+                "writes_first_minute": standin.count("values_append"),
+                "429": sum(1 for call in standin.calls if call.status == 429),
+                "waiting": sum(1 for s in saved if s.waiting),
+            }
             clock.now += 60
-            standin.reset_calls()
-            book.flush()
-            appends = [unquote(c.path) for c in standin.calls if c.kind == "values_append"]
-            history_appends = sum(book.history_tab in path for path in appends)
+            result |= _drained(book, standin)
         ids = [row["ID do caso"] for row in sheet.rows()]
-    return {
-        "saves": saves,
-        "writes_first_minute": first_minute,
-        "429": rejected,
-        "waiting": waiting,
-        "drain_appends": len(appends) - history_appends,
-        "history_appends": history_appends,
-        "rows": len(ids),
-        "unique": len(set(ids)),
-    }
+    return result | {"rows": len(ids), "unique": len(set(ids))}
+
+
+def _drained(book, standin) -> dict:
+    """Send what waited; how many appends it took, for the cases and for the history."""
+    standin.reset_calls()
+    book.flush()
+    appends = [unquote(c.path) for c in standin.calls if c.kind == "values_append"]
+    history = sum(book.history_tab in path for path in appends)
+    return {"drain_appends": len(appends) - history, "history_appends": history}
 
 
 def main() -> None:
@@ -228,33 +235,44 @@ def main() -> None:
     parser.add_argument("--submitters", type=int, default=20)
     parser.add_argument("--each", type=int, default=10)
     args = parser.parse_args()
+    print_google(args.sizes, args.latency)
+    print_detection(args.sizes, args.latency)
+    print()
+    workbook = on_workbook.sizes_table(args.sizes, args.submitters, args.each)
+    on_workbook.print_sizes(workbook, args.submitters, args.each)
+    print_burst()
 
-    print(f"## Google Planilhas (stand-in, {args.latency * 1000:.0f} ms por chamada)")
+
+def print_google(sizes: list[int], latency: float) -> None:
+    """The table of Sheets calls, bytes and times per operation."""
+    print(f"## Google Planilhas (stand-in, {latency * 1000:.0f} ms por chamada)")
     print("Script de detecção instalado; modifiedTime do Drive atrasado 180 s, como no Google.")
     print(
         f"{'casos':>6}  {'operação':<40} {'chamadas':>8} {'KiB recebidos':>13}"
         f" {'tempo (ms)':>10} {'sem o stand-in':>14} {'× piso':>6}"
     )
-    for size in args.sizes:
-        for cases, name, calls, kib, ms, own, floor in google_operations(size, args.latency):
+    for size in sizes:
+        for cases, name, calls, kib, ms, own, floor in google_operations(size, latency):
             times = f"{floor:>6.2f}" if floor else f"{'-':>6}"
             print(
                 f"{cases:>6}  {name:<40} {calls:>8} {kib:>13.1f} {ms:>10.0f} {own:>14.0f} {times}"
             )
 
+
+def print_detection(sizes: list[int], latency: float) -> None:
+    """The table of seconds until a person's edit can show."""
     print("\n## Edição feita na planilha: segundos até o painel poder mostrá-la")
     print(f"{'casos':>6}  {'p50 (s)':>7} {'p95 (s)':>7} {'máx. (s)':>8} {'p95 medido (s)':>14}")
-    for size in args.sizes:
-        d = detection_delays(size, args.latency)
+    for size in sizes:
+        d = detection_delays(size, latency)
         print(
             f"{size:>6}  {d['p50']:>7.1f} {d['p95']:>7.1f} {d['max']:>8.1f}"
             f" {d['p95_measured']:>14.1f}"
         )
 
-    print()
-    workbook = on_workbook.sizes_table(args.sizes, args.submitters, args.each)
-    on_workbook.print_sizes(workbook, args.submitters, args.each)
 
+def print_burst() -> None:
+    """A burst of 100 saves against the quota."""
     print("\n## Rajada de 100 gravações contra a cota de 60 por minuto")
     burst = quota_burst(100)
     print(

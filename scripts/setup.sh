@@ -11,9 +11,12 @@ cd "$(dirname "$0")/.."
 RUN_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation fonts-dejavu-core"
 PYTHON_PACKAGES="python3 python3-venv"
 # To test, besides: Debian's Chromium for the browser tests (Playwright never downloads one) and
-# libatomic1 for Playwright's own driver; node for the Apps Script tests and npm for axe-core
-# (the accessibility tests); LibreOffice to save and open workbooks in the fidelity tests.
-TEST_PACKAGES="chromium libatomic1 nodejs npm libreoffice-calc-nogui"
+# libatomic1 for Playwright's own driver; LibreOffice to save and open workbooks in the fidelity
+# tests; node for the Apps Script tests and npm for axe-core (the accessibility tests), from
+# Debian only when the commands are missing (a node from elsewhere brings its own npm, which
+# Debian's npm package would conflict with).
+TEST_PACKAGES="chromium libatomic1 libreoffice-calc-nogui"
+TEST_COMMANDS="node:nodejs npm:npm"
 
 missing_packages() {
     for package in "$@"; do
@@ -46,7 +49,12 @@ install_packages() {
 
 case "${1:-}" in
 run) packages=$RUN_PACKAGES requirements=requirements.txt ;;
-test) packages="$RUN_PACKAGES $TEST_PACKAGES" requirements=requirements-dev.txt ;;
+test)
+    packages="$RUN_PACKAGES $TEST_PACKAGES" requirements=requirements-dev.txt
+    for pair in $TEST_COMMANDS; do
+        command -v "${pair%%:*}" >/dev/null || packages="$packages ${pair#*:}"
+    done
+    ;;
 *) echo "Uso: scripts/setup.sh run|test" >&2 && exit 2 ;;
 esac
 

@@ -10,6 +10,7 @@ new file is fsynced and replaces the old one atomically, and the table kept is u
 was written, so this process's next write reads nothing. Only a new file is made by openpyxl.
 """
 
+import glob
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -59,6 +60,7 @@ class WorkbookBackend:
         self._file_lock = FileLock(f"{self.path}.lock", timeout=lock_timeout, thread_local=False)
         self._mutex = threading.RLock()
         self._kept: _Kept | None = None
+        self._remove_leftovers_if_idle()
 
     def read(self) -> Table:
         """The whole table, parsed again only if the file changed since the last read."""
@@ -149,6 +151,7 @@ class WorkbookBackend:
     def _opened(self) -> Iterator[tuple[Package, BinaryIO]]:
         """The file as on disk (created if missing), open, under the lock."""
         with self._mutex, self._locked():
+            self._remove_leftovers()
             self._refuse_if_open_elsewhere()
             if not self.path.exists():
                 self._replace(lambda temporary: new_workbook(self.worksheet).save(temporary))
@@ -181,6 +184,25 @@ class WorkbookBackend:
             yield
         finally:
             self._file_lock.release()
+
+    def _remove_leftovers_if_idle(self) -> None:
+        """At start: remove what killed saves left, unless a save runs now (it will)."""
+        if not self.path.parent.is_dir():
+            return  # no save ever ran here
+        try:
+            self._file_lock.acquire(timeout=0)
+        except (Timeout, OSError):  # busy, or a folder this process may not write to
+            return
+        try:
+            self._remove_leftovers()
+        finally:
+            self._file_lock.release()
+
+    def _remove_leftovers(self) -> None:
+        """Remove the temporary files of saves killed before they replaced the file; under the
+        lock, which every save holds while it writes one, so no living save is writing these."""
+        for leftover in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
+            leftover.unlink(missing_ok=True)
 
     def _refuse_if_open_elsewhere(self) -> None:
         for name in (f"~${self.path.name}", f".~lock.{self.path.name}#"):

@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine
+from filelock import FileLock
 from openpyxl.worksheet.table import Table as ExcelTable
 
 from sheets import codec, xlsx_segments
@@ -123,3 +124,39 @@ def test_the_history_is_appended_without_reading_the_cases(tmp_path: Path, monke
     monkeypatch.undo()
     assert len(backend.read().rows) == 2
     assert openpyxl.load_workbook(path)["Histórico"]["B2"].value == "Ana"
+
+
+def test_a_killed_saves_temporary_file_goes_at_the_next_start(tmp_path: Path):
+    path = tmp_path / "casos.xlsx"
+    add(WorkbookBackend(path), full_case("RET-2025-0001"))
+    leftover = tmp_path / ".casos.xlsx.4242.tmp"
+    leftover.write_bytes(b"half a workbook")
+
+    backend = WorkbookBackend(path)
+
+    assert not leftover.exists()
+    assert [values["ID do caso"] for _n, values in backend.read().records()] == ["RET-2025-0001"]
+
+
+def test_a_killed_saves_temporary_file_goes_at_the_next_save(tmp_path: Path):
+    path = tmp_path / "casos.xlsx"
+    backend = WorkbookBackend(path)
+    leftover = tmp_path / ".casos.xlsx.4242.tmp"
+    leftover.write_bytes(b"half a workbook")
+
+    add(backend, full_case("RET-2025-0001"))
+
+    assert not leftover.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["casos.xlsx", "casos.xlsx.lock"]
+
+
+def test_the_temporary_file_of_a_save_under_way_is_left_alone(tmp_path: Path):
+    path = tmp_path / "casos.xlsx"
+    add(WorkbookBackend(path), full_case("RET-2025-0001"))
+    writing = tmp_path / ".casos.xlsx.4242.tmp"
+    writing.write_bytes(b"half a workbook")
+
+    with FileLock(f"{path}.lock"):  # another process is saving
+        WorkbookBackend(path)
+
+    assert writing.exists()

@@ -41,5 +41,9 @@ class Backend(Protocol):
         self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
     ) -> None:
         """Add ``rows`` below the last row of the tab ``tab`` of the same spreadsheet (the
-        history), creating it with the ``headers`` row if it is missing. Text stays text."""
+        history), creating it with the ``headers`` row if it is missing. Text stays text.
+
+        The last of ``headers`` names the records' key column (added to a tab that lacks it):
+        a row whose key (its last value) the tab holds already is not added again, so a try
+        whose answer was lost can be made again."""
         ...

@@ -1,5 +1,6 @@
 """The case book: add, update, get and list cases on any backend, through the outbox."""
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -19,6 +20,8 @@ from sheets.table import Update, Write
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+RECORD_KEY = "Chave do registro"  # the history tab's app-owned column
+HISTORY_HEADERS = (*HEADERS, RECORD_KEY)
 APPEND_BATCH = 500  # rows per values.append: far below request-size limits
 BUSY = "Outra gravação está enviando a fila para a planilha; este envio fica para a próxima vez."
 
@@ -147,9 +150,9 @@ class CaseBook:
             if not allowed:
                 return BUSY
             while batch := self.history.unsent(APPEND_BATCH):
-                rows = [event.row() for _, event in batch]
+                rows = [[*event.row(), record_key(event)] for _, event in batch]
                 try:
-                    self.backend.append_log(self.history_tab, HEADERS, rows)
+                    self.backend.append_log(self.history_tab, HISTORY_HEADERS, rows)
                 except SheetError as error:
                     return f"Histórico aguardando envio à planilha: {error}"
                 self.history.sent(seq for seq, _ in batch)
@@ -225,6 +228,12 @@ class CaseBook:
         except SheetError:
             return 0  # the outbox's own counter still keeps IDs unique
         return max(filter(None, (case_number(case_id, year) for case_id in case_ids)), default=0)
+
+
+def record_key(event: Event) -> str:
+    """A history record's key in the history tab: the same at every try to send it."""
+    fields = (event.at.isoformat(), event.user, event.case_id, event.field, event.old, event.new)
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:16]
 
 
 def _saved(new: Case, sent: Case | None, waiting: str | None, queued: bool) -> Saved:

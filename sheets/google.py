@@ -232,19 +232,55 @@ class GoogleSheetBackend:
     def append_log(
         self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
     ) -> None:
-        """One ``values.append`` to the tab ``tab``; the tab is created first if missing."""
+        """Read the tab's record keys, then one ``values.append`` of the rows it lacks; the
+        whole cycle retries, so a row whose answer was lost is not appended twice. The tab is
+        created first if missing, and the key column added to a tab made without it."""
         target = f"{quoted(tab)}!A1"
-        body = {"values": [[to_cell(value) for value in row] for row in rows]}
 
         def append() -> None:
-            self.writes.take()
-            self.http.values_append(self.key, target, params=WRITE_PARAMS, body=body)
+            logged = self._log_keys(tab, headers)
+            body = {"values": [[to_cell(v) for v in row] for row in rows if row[-1] not in logged]}
+            if body["values"]:
+                self.writes.take()
+                self.http.values_append(self.key, target, params=WRITE_PARAMS, body=body)
 
+        self.retrying(append)
+
+    def _log_keys(self, tab: str, headers: Sequence[str]) -> set[object]:
+        """The keys (the column ``headers[-1]``) of the records in the tab: one
+        ``values.batchGet`` of its header row and the column where this app puts the key."""
+        column = len(headers)
         try:
-            self.retrying(append)
-        except SheetUnreadable:  # no such tab yet
-            self.retrying(lambda: self._add_log_tab(tab, headers))
-            self.retrying(append)
+            found = self._log_columns(tab, column)
+        except APIError as error:
+            message = str(error.error.get("message"))
+            if error.code != 400:
+                raise
+            if "Unable to parse range" in message:  # no such tab yet
+                self._add_log_tab(tab, headers)
+                return set()
+            if "exceeds grid limits" not in message:
+                raise
+            found = None  # a tab made before records had keys: too narrow for the key column
+        if found is not None:
+            header, keys = found
+            where = Table(header, ()).index(headers[-1])
+            if where == column - 1:
+                return keys
+            if where is not None:  # a person moved the history's columns
+                return self._log_columns(tab, where + 1)[1]
+            after = len(header)
+        else:
+            after = column - 1
+        self._add_headers(after, [headers[-1]], tab)
+        return set()
+
+    def _log_columns(self, tab: str, column: int) -> tuple[tuple[object, ...], set[object]]:
+        """The header row of ``tab`` and the values below the header in its ``column``."""
+        letter = column_letters(column)
+        ranges = [f"{quoted(tab)}!1:1", f"{quoted(tab)}!{letter}{FIRST_DATA_ROW}:{letter}"]
+        header, values = self._batch_get(ranges)
+        return first_row(header), {row[0] for row in values if row}
 
     def _add_log_tab(self, tab: str, headers: Sequence[str]) -> None:
         self.writes.take()
@@ -261,11 +297,13 @@ class GoogleSheetBackend:
         columns = Table(headers, ())
         return {h: cast(int, columns.index(h)) + 1 for h in names}
 
-    def _add_headers(self, after: int, missing: list[str]) -> None:
-        """Write the missing headers after column ``after``, growing the grid if needed."""
+    def _add_headers(self, after: int, missing: list[str], tab: str | None = None) -> None:
+        """Write the missing headers after column ``after`` of the cases' tab (or ``tab``),
+        growing the grid if needed."""
         self.reads.take()
         metadata = self.http.fetch_sheet_metadata(self.key)
-        [sheet] = [s for s in metadata["sheets"] if s["properties"]["title"] == self.worksheet]
+        title = tab or self.worksheet
+        [sheet] = [s for s in metadata["sheets"] if s["properties"]["title"] == title]
         sheet_id = sheet["properties"]["sheetId"]
         grid = sheet["properties"]["gridProperties"]["columnCount"]
         requests = (

@@ -10,11 +10,11 @@ are. Running it again adds only what is missing; it never moves or deletes a col
 import random
 from dataclasses import dataclass
 
+from sheets.book import HISTORY_HEADERS
 from sheets.columns import COLUMNS, Column, Kind
 from sheets.edit_log import FIRST_SLOT, HEAD_ROWS, LOG_TAB, RING
 from sheets.google import GoogleSheetBackend
 from sheets.google_client import append_columns, header_cells, log_tab_requests
-from sheets.history import HEADERS as HISTORY_HEADERS
 
 PROTECTION = "Cabeçalho do Retenção: renomear estas colunas desliga o app delas."
 NEW_TAB_ROWS = 1000

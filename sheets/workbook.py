@@ -99,17 +99,24 @@ class WorkbookBackend:
     def append_log(
         self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
     ) -> None:
-        """Add ``rows`` below the last row of the tab ``tab``, created with ``headers``."""
+        """Add ``rows`` below the last row of the tab ``tab``, created with ``headers``; the
+        last of ``headers`` is the records' key, and a row whose key the tab holds already (a
+        save that ended before its records were marked as sent) is not added again."""
         with self._opened() as (package, file):
             kept = self._kept if self._kept and self._kept.stamp == self._stamp(file) else None
             part, parts = package.sheet(tab), dict[str, Part]()
             if part is None:
                 part, parts = package.added_sheet(tab, LOG_SHEET)
                 cells: Rows = {1: {n: Cell(h) for n, h in enumerate(headers, start=1)}}
+                logged: set[object] = set()
             else:
-                cells = {}
+                logged, column = self._log_keys(file, tab, headers[-1])
+                cells = {1: {len(headers): Cell(headers[-1])}} if column is None else {}
+            rows = [row for row in rows if row[-1] not in logged]
+            if not rows:
+                return
             xml = LOG_SHEET if parts else package.part(part)
-            first = last_row(xml) + 1 + len(cells)
+            first = max(last_row(xml), 1) + 1
             for number, values in enumerate(rows, start=first):
                 cells[number] = {n: _log_cell(value) for n, value in enumerate(values, start=1)}
             parts.update(self._patched(package, part, cells, xml))
@@ -117,6 +124,23 @@ class WorkbookBackend:
                 self._save(package, parts, None, None)
             else:
                 self._save(package, parts, kept.table, kept.segments)
+
+    def _log_keys(self, file: BinaryIO, tab: str, header: str) -> tuple[set[object], int | None]:
+        """The values in the column ``header`` of the tab ``tab``, and its 0-based position
+        (None if the tab has no such column)."""
+        try:
+            file.seek(0)
+            book = python_calamine.CalamineWorkbook.from_filelike(file)
+            try:
+                grid = book.get_sheet_by_name(tab).to_python()
+            finally:
+                book.close()
+        except (python_calamine.CalamineError, OSError, ValueError):
+            raise self._unreadable("o arquivo não é um .xlsx válido") from None
+        column = Table(tuple(grid[0]) if grid else (), ()).index(header)
+        if column is None:
+            return set(), None
+        return {row[column] for row in grid[1:] if column < len(row) and row[column] != ""}, column
 
     def _save_cases(self, package: Package, kept: _Kept, cells: Rows, operation: Write) -> None:
         part = package.sheet(self.worksheet)

@@ -89,9 +89,14 @@ class MemoryBackend:
     def append_log(
         self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
     ) -> None:
-        """Rows below the tab's last row."""
+        """Rows below the tab's last row, but those whose key (last value) it holds already."""
         self._call("append_log")
-        self.logs.setdefault(tab, []).extend(rows)
+        logged = self.logs.setdefault(tab, [])
+        keys = {row[-1] for row in logged}
+        logged.extend(row for row in rows if row[-1] not in keys)
+        if self.lose_answers:
+            self.lose_answers -= 1
+            raise SheetError("resposta perdida")
 
     # -- helpers
 

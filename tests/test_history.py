@@ -6,6 +6,7 @@ import pytest
 
 from app import create_app
 from sheets import get_book
+from sheets.history import HEADERS, History
 from tests.conftest import PEOPLE, created_id, post_new, sign_in
 from tests.html import hidden_value, text
 
@@ -144,3 +145,56 @@ def sent_history(sheet) -> list[list[object]]:
         return history_rows(sheet)
     except KeyError:  # the workbook gets the tab with its first records
         return []
+
+
+@pytest.mark.parametrize("backend_kind", ["google"])
+def test_a_history_append_retried_after_a_lost_answer_adds_nothing_twice(
+    app, client, clinic_form, sheet, standin
+):
+    case_ids = [created_id(post_new(client, {**clinic_form, "dentist_name": n})) for n in "AB"]
+    standin.lose_next_answers(1, kinds=["values_append"])  # the append went through
+
+    flush(app)
+
+    assert [row[2:4] for row in history_rows(sheet)] == [[c, "(caso criado)"] for c in case_ids]
+
+
+def test_records_sent_by_a_save_that_ended_before_marking_them_go_once(
+    app, client, clinic_form, sheet, monkeypatch
+):
+    case_id = created_id(post_new(client, clinic_form))
+    with monkeypatch.context() as crash:  # the process ends between the append and its note
+        crash.setattr(History, "sent", lambda *_args: (_ for _ in ()).throw(SystemExit(1)))
+        with app.app_context(), pytest.raises(SystemExit):
+            get_book().flush()
+
+    flush(app)
+
+    assert [row[2:4] for row in history_rows(sheet)] == [[case_id, "(caso criado)"]]
+
+
+def test_a_history_tab_made_before_records_had_keys_gets_the_key_column(
+    app, client, clinic_form, sheet, backend_kind
+):
+    older = [datetime(2025, 6, 1, 9), "Ana", "RET-2025-0001", "Cidade", "A", "B"]
+    with app.app_context():  # the tab as an older version of the app made it
+        backend = get_book().backend
+        if backend_kind == "google":
+            without_key_column(backend)
+        backend.append_log(HISTORY, HEADERS, [older])
+    case_id = created_id(post_new(client, clinic_form))
+
+    flush(app)
+    flush(app)
+
+    header, *_rows = sheet.grid(HISTORY)
+    assert header[6] == "Chave do registro"
+    assert [row[2] for row in history_rows(sheet)] == ["RET-2025-0001", case_id]
+
+
+def without_key_column(backend) -> None:
+    """Take the key column off the history tab `flask sheet init` made."""
+    sheets = backend.http.fetch_sheet_metadata(backend.key)["sheets"]
+    [tab] = [sheet["properties"] for sheet in sheets if sheet["properties"]["title"] == HISTORY]
+    columns = {"sheetId": tab["sheetId"], "dimension": "COLUMNS", "startIndex": 6, "endIndex": 7}
+    backend.http.batch_update(backend.key, {"requests": [{"deleteDimension": {"range": columns}}]})

@@ -209,10 +209,11 @@ class CaseBook:
         if batch[0].kind == EDIT:  # the edit changed nothing the sheet did not already hold
             self.outbox.confirm(batch[0].seq, batch[0].case_id, {})
             return
-        sent = {_key_of(values): values for values in write.rows} if write else {}
+        rows = (*write.rows, *write.present) if write else ()
+        sent = {_key_of(values): values for values in rows}
         for entry in batch:
             row = sent.get(_key_of(entry.values))
-            if row is None:  # sent before, though its answer was lost
+            if row is None:  # queued before rows had keys, and sent before
                 self.outbox.confirm(entry.seq, entry.case_id, entry.values)
                 continue
             case_id = str(row[ID_HEADER])

@@ -8,9 +8,14 @@ edit the row the case was last seen in) and then sends one ``values.append`` or 
 ``values.batchUpdate``; a moved row costs one more read. Transient failures (429, 5xx,
 timeouts) retry the whole read-plan-write cycle with exponential backoff and jitter, so an
 append whose answer was lost is never sent twice: the next cycle finds its write key.
+
+The Sheets API has no conditional write, so two servers (each with its own instance folder)
+may read the same next free ID and both append it. An append is therefore followed by one more
+``values.batchGet`` of the IDs and write keys; a row of ours that must yield its ID (see
+``sheets.planning.renumbering``) is renumbered in place and the IDs read again, until none must.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
@@ -45,9 +50,11 @@ from sheets.google_client import (
     translate,
     unavailable_message,
 )
+from sheets.planning import ids_by_key, renumbering
 from sheets.table import FIRST_DATA_ROW, Append, Table, Write
 
 T = TypeVar("T")
+SETTLE_ROUNDS = 10  # reads after an append before giving up on a stable ID (retried later)
 
 
 @dataclass
@@ -118,8 +125,13 @@ class GoogleSheetBackend:
 
     def write(self, plan: Plan, case_id: str | None = None) -> Write | None:
         """Read what the write needs, ask ``plan`` what to write, write it; the whole cycle
-        retries. What was written."""
-        return self.retrying(lambda: self._write_once(plan, case_id))
+        retries. What was written; new rows with the IDs they ended with (see ``_settle``)."""
+        tried: dict[str, Mapping[str, object]] = {}
+        write = self.retrying(lambda: self._write_once(plan, case_id, tried))
+        if not tried:
+            return write
+        moved: set[str] = set()
+        return self.retrying(lambda: self._settle(tried, moved))
 
     def _fetch(self) -> Table:
         self.reads.take()
@@ -193,11 +205,19 @@ class GoogleSheetBackend:
         letter = column_letters(index + 1)
         return f"{self._range}!{letter}{FIRST_DATA_ROW}:{letter}"
 
-    def _write_once(self, plan: Plan, case_id: str | None) -> Write | None:
+    def _write_once(
+        self, plan: Plan, case_id: str | None, tried: dict[str, Mapping[str, object]]
+    ) -> Write | None:
         headers, table = self._read_for_write(case_id)
         operation = plan(table)
         if operation is None:
             return None
+        if isinstance(operation, Append):
+            for values in (*operation.present, *operation.rows):
+                if values.get(KEY_HEADER):  # (rows queued before rows had keys are not checked)
+                    tried[str(values[KEY_HEADER])] = values
+            if not operation.rows:
+                return operation
         cells = operation.rows if isinstance(operation, Append) else (operation.values,)
         positions = self._positions(headers, {h for values in cells for h in values})
         self.writes.take()
@@ -228,6 +248,38 @@ class GoogleSheetBackend:
         first = first_row_number(response["updates"]["updatedRange"])
         for offset, values in enumerate(operation.rows):
             self._seen.rows[str(values[ID_HEADER])] = first + offset
+
+    def _settle(self, tried: dict[str, Mapping[str, object]], moved: set[str]) -> Append:
+        """Read the IDs and write keys again after an append; while another row holds the ID
+        one of ours got (another server read the same free ID at the same moment), renumber
+        ours in place and read again. Our rows, with the IDs they ended with."""
+        for _round in range(SETTLE_ROUNDS):
+            headers, table = self._read_for_write(None)
+            renamed = renumbering(table, tried.keys(), moved)
+            if not renamed:
+                held = ids_by_key(table)
+                return Append(
+                    tuple({**v, ID_HEADER: held.get(k, v[ID_HEADER])} for k, v in tried.items())
+                )
+            self._renumber(headers, table, renamed)
+            moved.update(renamed)
+        raise SheetUnavailable(
+            "Outro servidor está gravando casos com os mesmos números; o envio será tentado de"
+            " novo em instantes."
+        )
+
+    def _renumber(self, headers: tuple[object, ...], table: Table, renamed: dict[str, str]) -> None:
+        """Write the new IDs into our rows' ID cells, in one ``values.batchUpdate``."""
+        column = cast(int, Table(headers, ()).index(ID_HEADER)) + 1
+        rows = {str(v.get(KEY_HEADER) or "").strip(): n for n, v in table.records()}
+        data = [
+            {"range": f"{self._range}!{rowcol_to_a1(rows[key], column)}", "values": [[new]]}
+            for key, new in renamed.items()
+        ]
+        self.writes.take()
+        self.http.values_batch_update(self.key, body={"valueInputOption": "RAW", "data": data})
+        for key, new in renamed.items():
+            self._seen.rows[new] = rows[key]
 
     def append_log(
         self, tab: str, headers: Sequence[str], rows: Sequence[Sequence[object]]

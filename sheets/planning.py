@@ -5,7 +5,7 @@ history events and the confirmed cells from the write the backend reports as sen
 """
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 
 from retention.case import Case, case_id_for, case_number
@@ -46,20 +46,59 @@ def _append_plan(batch: list[Entry]) -> Plan:
     """New rows for the cases the sheet lacks, renumbered where their ID was taken."""
 
     def append(table: Table) -> Append | None:
-        ids, keys = table.case_ids(), table.texts(KEY_HEADER)
+        ids, held = table.case_ids(), ids_by_key(table)
         new: list[Mapping[str, object]] = []
+        present: list[Mapping[str, object]] = []
         for entry in batch:
             key = entry.values.get(KEY_HEADER)
-            if (key in keys) if key else (entry.case_id in ids):
-                continue  # sent before, though its answer was lost
+            if key in held:  # sent before, though its answer was lost
+                present.append({**entry.values, ID_HEADER: held[str(key)]})
+                continue
+            if not key and entry.case_id in ids:
+                continue  # queued before rows had keys, and sent before
             values = entry.values
             if entry.case_id in ids:  # another server (or instance folder) took the number
                 values = {**values, ID_HEADER: _free_id(entry.case_id, ids)}
             ids.add(str(values[ID_HEADER]))
             new.append(values)
-        return Append(tuple(new)) if new else None
+        return Append(tuple(new), tuple(present)) if new or present else None
 
     return append
+
+
+def ids_by_key(table: Table) -> dict[str, str]:
+    """The case ID of each row that holds a write key (the first, if a key repeats)."""
+    held: dict[str, str] = {}
+    for _number, values in table.records():
+        key = str(values.get(KEY_HEADER) or "").strip()
+        if key:
+            held.setdefault(key, str(values[ID_HEADER]).strip())
+    return held
+
+
+def renumbering(table: Table, keys: Collection[str], moved: Collection[str]) -> dict[str, str]:
+    """The new ID of each of our rows (by write key) that shares its ID with another row and
+    must yield: one below the other (appended later), or one ``moved`` (renumbered in place
+    since it was appended, so the other row's writer may already have checked and stopped).
+
+    Whoever wrote an ID last reads after both writes, so this rule leaves no ID on two rows
+    once every writer's last read finds nothing to renumber.
+    """
+    holders: dict[str, list[int]] = {}
+    ours: list[tuple[int, str, str]] = []
+    for number, values in table.records():
+        case_id = str(values[ID_HEADER]).strip()
+        holders.setdefault(case_id, []).append(number)
+        key = str(values.get(KEY_HEADER) or "").strip()
+        if key in keys:
+            ours.append((number, key, case_id))
+    taken, renamed = set(holders), {}
+    for number, key, case_id in sorted(ours):
+        rows = holders[case_id]
+        if len(rows) > 1 and (rows[0] != number or key in moved):
+            renamed[key] = _free_id(case_id, taken)
+            taken.add(renamed[key])
+    return renamed
 
 
 def _update_plan(entry: Entry) -> Plan:

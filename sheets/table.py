@@ -86,9 +86,11 @@ def _picker(headers: tuple[object, ...]) -> Callable[[tuple[object, ...]], dict[
 
 @dataclass(frozen=True)
 class Append:
-    """Add rows below the table, in order."""
+    """Add rows below the table, in order; ``present`` are rows of the same batch the sheet
+    already holds (an earlier try whose answer was lost), with the ID they hold there."""
 
     rows: tuple[Mapping[str, object], ...]
+    present: tuple[Mapping[str, object], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -86,8 +86,8 @@ class WorkbookBackend:
         with self._opened() as (package, file):
             kept = self._current(file)
             operation = plan(_shown(kept.table))
-            if operation is None:
-                return None
+            if operation is None or isinstance(operation, Append) and not operation.rows:
+                return operation  # nothing to write (every row is there already)
             rows = placed(operation, _shown(kept.table))
             where, added = positions(kept.table.headers, [h for v in rows.values() for h in v])
             cells: Rows = {1: added} if added else {}

@@ -7,10 +7,12 @@ import pytest
 
 from sheets import codec
 from sheets.book import CaseBook
+from sheets.columns import HEADERS, ID_HEADER
 from sheets.errors import CaseNotFound, EditConflict, SheetUnavailable
 from sheets.history import CREATED
 from sheets.outbox import Outbox
 from sheets.planning import fingerprint
+from sheets.table import Append
 from tests.memory_backend import MemoryBackend
 from tests.sample import full_case
 
@@ -97,7 +99,34 @@ def test_a_lost_answer_is_not_written_twice(book, sheet):
     assert saved.waiting
     assert book.flush() is None
     assert len(sheet.rows) == 1
-    assert [e.field for e in book.history_of(saved.case.case_id)] == []  # sent before, unseen
+    assert [e.field for e in book.history_of(saved.case.case_id)] == [CREATED]
+
+
+def test_a_lost_answer_to_the_history_append_leaves_each_record_once(book, sheet):
+    added(book, "A", "B")
+    sheet.lose_answers = 1
+
+    assert "Histórico aguardando envio" in (book.flush() or "")
+    assert book.flush() is None
+    assert [row[3] for row in sheet.logs["Histórico"]] == [CREATED, CREATED]
+
+
+def test_a_lost_answer_to_a_renumbered_case_tells_the_id_the_sheet_holds(book, sheet):
+    book.cases()  # the sheet is empty when the ID is given out
+    sheet.write(lambda _table: Append((codec.encode(full_case("RET-2025-0001")),)))
+    sheet.lose_answers = 1
+
+    [saved] = book.add_many([replace(full_case(""), dentist_name="Nova")], "Ana")
+
+    assert saved.case.case_id == "RET-2025-0001" and saved.waiting
+    assert book.flush() is None
+    assert book.outbox.renamed("RET-2025-0001") == "RET-2025-0002"
+    assert book.get("RET-2025-0002").dentist_name == "Nova"
+    names = {
+        row[HEADERS.index(ID_HEADER)]: row[HEADERS.index("Nome dentista")] for row in sheet.rows
+    }
+    assert names == {"RET-2025-0001": full_case().dentist_name, "RET-2025-0002": "Nova"}
+    assert [e.field for e in book.history_of("RET-2025-0002")] == [CREATED]
 
 
 def test_a_sheet_that_is_down_keeps_the_case_and_shows_it(book, sheet):

@@ -1,14 +1,20 @@
-"""Many people saving at once into one workbook: no row lost, IDs unique."""
+"""People, worker processes and servers saving at once into one sheet: nothing lost or merged."""
 
 import multiprocessing
+import shutil
 import threading
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from app import create_app
-from sheets import get_book
+from sheets import codec, get_book
+from sheets.columns import ID_HEADER, KEY_HEADER
+from sheets.outbox import ADD, Entry
+from sheets.planning import plan_for, renumbering
+from sheets.table import Table
 from tests.conftest import WorkbookSheet, created_id, post_new, sign_in
 from tests.sample import full_case
 from tests.seeds import CLINIC_FORM
@@ -82,37 +88,110 @@ def test_worker_processes_sharing_the_workbook_lose_no_row(tmp_path: Path, users
     assert {r["Nome dentista"] for r in rows} == {f"P{w}-{n}" for w in range(3) for n in range(5)}
 
 
-def _instance(app_config: dict, folder: Path):
+class Server:
     """Another server of the team on the same sheet, with an instance folder of its own."""
-    folder.mkdir()
-    return create_app({**app_config, "RETENCAO_OUTBOX": str(folder / "outbox.sqlite3")})
 
+    def __init__(self, app_config: dict, folder: Path) -> None:
+        self.config = {
+            **app_config,
+            "RETENCAO_OUTBOX": str(folder / "outbox.sqlite3"),
+            # This test is about IDs, not the quota: Google's per-minute budget is not spent here.
+            "RETENCAO_GOOGLE_READS_PER_MINUTE": 100_000,
+            "RETENCAO_GOOGLE_WRITES_PER_MINUTE": 100_000,
+        }
+        self.folder = folder
+        self.app = self.start()
 
-def _save_fifty(app, prefix: str, saved: list, start: threading.Barrier) -> None:
-    with app.app_context():
-        book = get_book()
+    def start(self):
+        """The app started on the instance folder (made anew if missing)."""
+        self.folder.mkdir(exist_ok=True)
+        return create_app(self.config)
+
+    def restart_on_a_fresh_volume(self) -> None:
+        """The instance folder is lost (a container restarted with a new volume)."""
+        shutil.rmtree(self.folder)
+        self.app = self.start()
+
+    def save_fifty(self, prefix: str, saved: list, start: threading.Barrier, restart: bool) -> None:
+        """Save 50 new cases one after the other; halfway, lose the instance folder if told."""
         start.wait()
         for number in range(50):
-            case = replace(full_case(""), dentist_name=f"{prefix} {number:02d}")
-            saved.append(book.add(case, "Ana"))
+            if restart and number == 25:
+                self.restart_on_a_fresh_volume()
+            with self.app.app_context():
+                case = replace(full_case(""), dentist_name=f"{prefix} {number:02d}")
+                saved.append(get_book().add(case, "Ana"))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend_kind", ["local"])
-def test_two_servers_with_their_own_outbox_lose_and_merge_no_case(app, app_config, tmp_path, sheet):
-    other = _instance(app_config, tmp_path / "segundo")
+@pytest.mark.parametrize("backend_kind", ["local", "google"])
+@pytest.mark.parametrize("fresh_volume", [False, True], ids=["kept", "folder-lost"])
+def test_two_servers_with_their_own_instance_folder_lose_and_merge_no_case(
+    request, backend_kind, app_config, tmp_path, sheet, fresh_volume
+):
+    if backend_kind == "google":  # each call answered on its own, so the two servers interleave
+        request.getfixturevalue("standin").latency = 0.002
+    servers = [Server(app_config, tmp_path / name) for name in ("primeiro", "segundo")]
     start, saved = threading.Barrier(2), []
     threads = [
-        threading.Thread(target=_save_fifty, args=(server, prefix, saved, start))
-        for server, prefix in ((app, "PRIMEIRO"), (other, "SEGUNDO"))
+        threading.Thread(target=server.save_fifty, args=(prefix, saved, start, restart))
+        for server, prefix, restart in zip(
+            servers, ("PRIMEIRO", "SEGUNDO"), (False, fresh_volume), strict=True
+        )
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
-    rows = {row["ID do caso"]: row["Nome dentista"] for row in sheet.rows()}
+    rows = {row["ID do caso"]: row for row in sheet.rows()}
     assert len(rows) == len(sheet.rows()) == 100  # 100 rows, 100 distinct IDs
+    assert len(saved) == 100
     assert all(s.waiting is None for s in saved)  # every save was acknowledged as in the sheet
-    assert {rows[s.case.case_id] for s in saved} == {s.case.dentist_name for s in saved}
-    assert len({s.case.dentist_name for s in saved}) == 100
+    for s in saved:  # under the ID the user was told, the case the user saved
+        assert rows[s.case.case_id]["Nome dentista"] == s.case.dentist_name
+        assert rows[s.case.case_id]["Chave de gravação"] == s.case.write_key
+
+
+@pytest.mark.parametrize("backend_kind", ["google"])
+def test_two_google_servers_reading_the_same_free_id_end_with_two_ids(app_config, tmp_path, sheet):
+    first, second = (Server(app_config, tmp_path / n).app for n in ("primeiro", "segundo"))
+    with first.app_context():
+        first_book = get_book()
+    with second.app_context():
+        second_book = get_book()
+    second_case = replace(full_case("RET-2025-0001"), dentist_name="Segundo", write_key="b")
+    told: list = []
+
+    def first_plan(table):
+        # The second server appends the same ID after the first read the sheet, before it
+        # appends: the race two servers run when they save at the same moment.
+        told.append(second_book.backend.write(plan_for([entry(second_case)])))
+        return plan_for([entry(replace(second_case, dentist_name="Primeiro", write_key="a"))])(
+            table
+        )
+
+    written = first_book.backend.write(first_plan)
+
+    assert [dict(r)["ID do caso"] for r in told[0].rows] == ["RET-2025-0001"]
+    assert [dict(r)["ID do caso"] for r in written.rows] == ["RET-2025-0002"]
+    names = {row["ID do caso"]: row["Nome dentista"] for row in sheet.rows()}
+    assert names == {"RET-2025-0001": "Segundo", "RET-2025-0002": "Primeiro"}
+
+
+def entry(case) -> Entry:
+    """A queued new case."""
+    return Entry(0, case.case_id, ADD, codec.encode(case), {}, "Ana", datetime(2025, 6, 17))
+
+
+@pytest.mark.parametrize(("moved", "renumbered"), [((), {}), (("a",), {"a": "RET-2025-0003"})])
+def test_a_row_renumbered_in_place_yields_its_new_id_to_any_other_row(moved, renumbered):
+    # Our row (key "a") got RET-2025-0002 in place; the row below it was appended with the
+    # same ID by a server that read before that and may have stopped checking: ours moves on.
+    table = Table(
+        (ID_HEADER, KEY_HEADER),
+        (("RET-2025-0001", "x"), ("RET-2025-0002", "a"), ("RET-2025-0002", "b")),
+    )
+
+    assert renumbering(table, {"a"}, set(moved)) == renumbered
+    assert renumbering(table, {"b"}, set()) == {"b": "RET-2025-0003"}  # below: always yields

@@ -107,17 +107,19 @@ class Server:
         self.folder.mkdir(exist_ok=True)
         return create_app(self.config)
 
-    def restart_on_a_fresh_volume(self) -> None:
-        """The instance folder is lost (a container restarted with a new volume)."""
+    def lose_the_instance_folder(self, how: str) -> None:
+        """The instance folder is deleted; with "restart", the app then starts anew on an empty
+        one (a container restarted with a fresh volume), else it goes on running."""
         shutil.rmtree(self.folder)
-        self.app = self.start()
+        if how == "restart":
+            self.app = self.start()
 
-    def save_fifty(self, prefix: str, saved: list, start: threading.Barrier, restart: bool) -> None:
+    def save_fifty(self, prefix: str, saved: list, start: threading.Barrier, lose: str) -> None:
         """Save 50 new cases one after the other; halfway, lose the instance folder if told."""
         start.wait()
         for number in range(50):
-            if restart and number == 25:
-                self.restart_on_a_fresh_volume()
+            if lose and number == 25:
+                self.lose_the_instance_folder(lose)
             with self.app.app_context():
                 case = replace(full_case(""), dentist_name=f"{prefix} {number:02d}")
                 saved.append(get_book().add(case, "Ana"))
@@ -125,19 +127,17 @@ class Server:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend_kind", ["local", "google"])
-@pytest.mark.parametrize("fresh_volume", [False, True], ids=["kept", "folder-lost"])
+@pytest.mark.parametrize("lose", ["", "running", "restart"], ids=["kept", "deleted", "restarted"])
 def test_two_servers_with_their_own_instance_folder_lose_and_merge_no_case(
-    request, backend_kind, app_config, tmp_path, sheet, fresh_volume
+    request, backend_kind, app_config, tmp_path, sheet, lose
 ):
     if backend_kind == "google":  # each call answered on its own, so the two servers interleave
         request.getfixturevalue("standin").latency = 0.002
     servers = [Server(app_config, tmp_path / name) for name in ("primeiro", "segundo")]
     start, saved = threading.Barrier(2), []
     threads = [
-        threading.Thread(target=server.save_fifty, args=(prefix, saved, start, restart))
-        for server, prefix, restart in zip(
-            servers, ("PRIMEIRO", "SEGUNDO"), (False, fresh_volume), strict=True
-        )
+        threading.Thread(target=server.save_fifty, args=(prefix, saved, start, how))
+        for server, prefix, how in zip(servers, ("PRIMEIRO", "SEGUNDO"), ("", lose), strict=True)
     ]
     for thread in threads:
         thread.start()

@@ -253,7 +253,10 @@ class GoogleSheetBackend:
         """Read the IDs and write keys again after an append; while another row holds the ID
         one of ours got (another server read the same free ID at the same moment), renumber
         ours in place and read again. Our rows, with the IDs they ended with."""
-        for _round in range(SETTLE_ROUNDS):
+        pause = False
+        for attempt in range(SETTLE_ROUNDS):
+            if pause:  # both servers renumber to the same ID in step: get out of step
+                self.retry.sleep(self.retry.base_delay * 2**attempt * self.retry.jitter())
             headers, table = self._read_for_write(None)
             renamed = renumbering(table, tried.keys(), moved)
             if not renamed:
@@ -262,6 +265,7 @@ class GoogleSheetBackend:
                     tuple({**v, ID_HEADER: held.get(k, v[ID_HEADER])} for k, v in tried.items())
                 )
             self._renumber(headers, table, renamed)
+            pause = bool(renamed.keys() & moved)  # a row renumbered before had to move again
             moved.update(renamed)
         raise SheetUnavailable(
             "Outro servidor está gravando casos com os mesmos números; o envio será tentado de"

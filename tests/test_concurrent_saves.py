@@ -147,7 +147,7 @@ def test_two_servers_with_their_own_instance_folder_lose_and_merge_no_case(
     rows = {row["ID do caso"]: row for row in sheet.rows()}
     assert len(rows) == len(sheet.rows()) == 100  # 100 rows, 100 distinct IDs
     assert len(saved) == 100
-    assert all(s.waiting is None for s in saved)  # every save was acknowledged as in the sheet
+    assert [s.waiting for s in saved if s.waiting] == []  # every save acknowledged as in the sheet
     for s in saved:  # under the ID the user was told, the case the user saved
         assert rows[s.case.case_id]["Nome dentista"] == s.case.dentist_name
         assert rows[s.case.case_id]["Chave de gravação"] == s.case.write_key

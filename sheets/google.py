@@ -260,7 +260,7 @@ class GoogleSheetBackend:
             headers, table = self._read_for_write(None)
             renamed = renumbering(table, tried.keys(), moved)
             if not renamed:
-                held = ids_by_key(table)
+                held = ids_by_key(table, tried.keys())
                 return Append(
                     tuple({**v, ID_HEADER: held.get(k, v[ID_HEADER])} for k, v in tried.items())
                 )

@@ -46,7 +46,8 @@ def _append_plan(batch: list[Entry]) -> Plan:
     """New rows for the cases the sheet lacks, renumbered where their ID was taken."""
 
     def append(table: Table) -> Append | None:
-        ids, held = table.case_ids(), ids_by_key(table)
+        keys = {entry.values.get(KEY_HEADER) for entry in batch} - {None, ""}
+        ids, held = table.case_ids(), ids_by_key(table, keys)
         new: list[Mapping[str, object]] = []
         present: list[Mapping[str, object]] = []
         for entry in batch:
@@ -66,13 +67,17 @@ def _append_plan(batch: list[Entry]) -> Plan:
     return append
 
 
-def ids_by_key(table: Table) -> dict[str, str]:
-    """The case ID of each row that holds a write key (the first, if a key repeats)."""
+def ids_by_key(table: Table, keys: Collection[object]) -> dict[str, str]:
+    """The case ID of the row holding each of these write keys (the first, if a key repeats)."""
+    id_index, key_index = table.index(ID_HEADER), table.index(KEY_HEADER)
+    if id_index is None or key_index is None:
+        return {}
     held: dict[str, str] = {}
-    for _number, values in table.records():
-        key = str(values.get(KEY_HEADER) or "").strip()
-        if key:
-            held.setdefault(key, str(values[ID_HEADER]).strip())
+    for row in table.rows:  # by position: on the workbook, every save runs over every row
+        if key_index < len(row) and row[key_index] in keys and id_index < len(row):
+            case_id = str(row[id_index] or "").strip()
+            if case_id:
+                held.setdefault(str(row[key_index]), case_id)
     return held
 
 

@@ -21,6 +21,7 @@ HEADERS = ("Data/hora", "Usuário", "ID do caso", "Campo", "Valor anterior", "Va
 FROM_SHEET = "planilha"
 CREATED = "(caso criado)"
 RETURNED = "(devolvido ao analista)"
+TEAM = "(equipe)"  # the "case" of the team page's records: accounts created, roles changed...
 STATUS_HEADER = next(c.header for c in COLUMNS if c.field == "status")
 
 _SCHEMA = """

@@ -103,7 +103,7 @@ def first_admin():
             login_user(user)
             session.permanent = True
             flash(
-                f"Bem-vindo(a), {user.name}! Crie as contas da equipe com “flask users add”.",
+                f"Bem-vindo(a), {user.name}! Crie as contas da equipe em “Equipe”, no alto.",
                 "success",
             )
             return redirect(url_for("cases.index"))

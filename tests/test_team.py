@@ -109,6 +109,8 @@ def test_a_supervisor_adds_an_analyst_who_must_change_the_password(app, client):
     assert signed.headers["Location"] == "/"
     for page in ("/", "/indicadores", "/casos/novo"):
         assert bia.get(page).headers["Location"] == "/trocar-senha", page
+    asked = bia.get("/trocar-senha").get_data(as_text=True)
+    assert 'href="/indicadores"' not in asked and "Sair" in text(asked)  # no way but on
     changed = bia.post(
         "/trocar-senha",
         data={"current": password, "password": "minha-senha-1", "confirm": "minha-senha-1"},

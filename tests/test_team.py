@@ -61,7 +61,7 @@ def test_a_supervisor_may_step_down_once_another_one_is_active(store):
         store.set_role("sara", "leitura")  # a disabled supervisor does not count
 
     store.set_active("rui", True)
-    store.set_role("sara", "leitura")
+    store.set_role("sara", "leitura")  # two active supervisors: either may step down
 
     assert store.find("sara").role == "leitura"
     with pytest.raises(UserError, match=LAST_SUPERVISOR):
@@ -186,6 +186,15 @@ def test_a_reset_ends_the_sessions_and_asks_for_a_new_password(app, client):
     again = app.test_client()
     again.post("/entrar", data={"username": "ana", "password": reset})
     assert again.get("/").headers["Location"] == "/trocar-senha"
+
+
+def test_a_supervisor_who_steps_down_goes_back_to_the_cases(app, client):
+    client.post("/equipe/ana/perfil", data={"role": "supervisor"})
+
+    stepped_down = client.post("/equipe/sara/perfil", data={"role": "analista"})
+
+    assert stepped_down.headers["Location"] == "/"
+    assert client.get("/equipe").status_code == 403
 
 
 def test_the_last_supervisor_is_kept_on_the_team_page(app, client):

@@ -68,6 +68,8 @@ def change_role(username: str):
     if user.role != before.role:
         _record(f"Perfil de {user.username}", ROLE_LABELS[before.role], ROLE_LABELS[user.role])
     flash(f"{user.name} agora tem o perfil {ROLE_LABELS[user.role]}.", "success")
+    if user.id == current_user.id and user.role != SUPERVISOR:
+        return redirect(url_for("cases.index"))  # this page is no longer theirs
     return redirect(url_for("team.index"))
 
 

@@ -17,6 +17,7 @@ from tests import mailserver
 from tests.conftest import PASSWORD, sign_in
 from tests.html import text
 from tests.mailserver import Inbox
+from tests.server import gunicorn
 
 SENDER = "retencao@operadora.example"
 PUBLIC_URL = "https://retencao.operadora.example"
@@ -288,3 +289,27 @@ def test_the_background_schedule_sends_once_per_machine(inbox, team_config, case
     assert sorted(r.recipients[0] for r in inbox.received) == sorted(
         [email for *_, email in ANALYSTS] + [SUPERVISOR[2]]
     )
+
+
+def test_under_gunicorn_three_workers_send_each_digest_once(inbox, team_config, cases, tmp_path):
+    settings = {
+        name: str(value)
+        for name, value in {**team_config, **smtp_settings(inbox)}.items()
+        if name.startswith("RETENCAO_") and not isinstance(value, bool)
+    }
+    settings.update(
+        GOOGLE_SHEET_ID="",
+        SECRET_KEY="test",
+        RETENCAO_REMINDERS_HOUR="0",
+        RETENCAO_REMINDERS_INTERVAL="0.2",
+    )
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(settings, log, workers=3):
+        waited = 0.0
+        while len(inbox.received) < 4 and waited < 30:
+            time.sleep(0.1)
+            waited += 0.1
+        time.sleep(1)  # five more checks of the schedule, in whichever worker holds the lock
+    assert sorted(r.recipients[0] for r in inbox.received) == sorted(
+        [email for *_, email in ANALYSTS] + [SUPERVISOR[2]]
+    ), log.read_text()

@@ -57,12 +57,11 @@ class Reminders:
         """Send today's digests not sent yet; a failure leaves the rest due and is logged."""
         assert self.state is not None, "reminders are off: check ``missing`` first"
         try:
-            with self.app.app_context():
+            with self.state.sending_lock(), self.app.app_context():
                 book = get_book()
                 now = book.clock()
                 team = self._team_digest(book.cases(), now)
-                users = get_users().all()
-            return self._send(team, users, now)
+                return self._send(team, get_users().all(), now)
         except (SheetError, smtplib.SMTPException, OSError) as error:
             self.log.warning(
                 "Lembretes por e-mail não enviados (%s): continuam pendentes e serão tentados"

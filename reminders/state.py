@@ -2,7 +2,7 @@
 
 import fcntl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -38,10 +38,19 @@ class SentDigests(LocalDatabase):
                 (day.isoformat(), username, at.isoformat()),
             )
 
-    @contextmanager
-    def scheduler_lock(self) -> Iterator[None]:
+    def scheduler_lock(self) -> AbstractContextManager[None]:
         """Hold the lock of the one process per machine that sends digests; others sleep on
         it in the kernel, to take over when that process ends (even by a crash)."""
-        with open(f"{self.path}.lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield
+        return _flock(Path(f"{self.path}.lock"))
+
+    def sending_lock(self) -> AbstractContextManager[None]:
+        """Hold the lock of a run that sends (the schedule's or ``flask reminders send``), so
+        that two runs at once never send anyone the same digest."""
+        return _flock(Path(f"{self.path}.sending.lock"))
+
+
+@contextmanager
+def _flock(path: Path) -> Iterator[None]:
+    with open(path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield

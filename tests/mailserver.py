@@ -33,12 +33,19 @@ class Received:
 
 class Inbox:
     """aiosmtpd's handler: keeps each message; answers 421 once, to the message that comes
-    when ``refuse_after`` have been received."""
+    when ``refuse_after`` have been received; refuses the ``unknown`` addresses."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.refuse_after: int | None = None
+        self.unknown: set[str] = set()  # addresses refused for good (550)
         self.port = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse_after == len(self.received):

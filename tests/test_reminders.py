@@ -240,6 +240,25 @@ def test_a_421_leaves_the_digests_due_logged_and_the_next_run_sends_them(
     )  # the first analyst's digest is not sent twice
 
 
+def test_an_address_refused_for_good_is_logged_and_not_retried(inbox, team_config, cases, caplog):
+    app = create_app({**team_config, **smtp_settings(inbox)})
+    inbox.unknown = {ANALYSTS[0][2]}
+
+    with caplog.at_level(logging.ERROR):
+        first = send(app)
+
+    assert first.exit_code == 0, first.output
+    assert ANALYSTS[0][0] not in first.output
+    assert sorted(r.recipients[0] for r in inbox.received) == sorted(
+        [email for *_, email in ANALYSTS[1:]] + [SUPERVISOR[2]]
+    )
+    assert any(
+        f"E-mail de {ANALYSTS[0][0]} não enviado" in r.getMessage() and "550" in r.getMessage()
+        for r in caplog.records
+    )
+    assert "Nenhum lembrete a enviar hoje" in send(app).output
+
+
 def test_starttls_and_sign_in_to_the_smtp_server(team_config, cases, tmp_path, monkeypatch):
     certificate, tls = mailserver.self_signed(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate))  # the client trusts the test's CA

@@ -3,7 +3,7 @@
 import re
 import secrets
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -13,6 +13,7 @@ from sheets.local_db import LocalDatabase
 
 MIN_PASSWORD = 8
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 # Checked when the username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
 
@@ -24,7 +25,8 @@ CREATE TABLE IF NOT EXISTS users (
     role TEXT NOT NULL,
     password_hash TEXT NOT NULL,
     active INTEGER NOT NULL DEFAULT 1,
-    session_key TEXT NOT NULL
+    session_key TEXT NOT NULL,
+    email TEXT NOT NULL DEFAULT ''
 )
 """
 
@@ -43,6 +45,7 @@ class User:
     role: str
     active: bool
     session_key: str
+    email: str = ""
 
     # Flask-Login's user interface
     is_anonymous = False
@@ -66,6 +69,10 @@ class UserStore(LocalDatabase):
     def __init__(self, path: Path) -> None:
         super().__init__(path, _SCHEMA, row_factory=sqlite3.Row, checkpoint_writes=True)
         self._someone = False  # users are disabled, never deleted: once true, always true
+        with self._connect() as db:  # a file made before users had an e-mail address
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(users)")}
+            if "email" not in columns:
+                db.execute("ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''")
 
     def exists(self) -> bool:
         """Whether anyone has been registered yet (asked on every request until someone is)."""
@@ -74,10 +81,13 @@ class UserStore(LocalDatabase):
                 self._someone = db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
         return self._someone
 
-    def add(self, username: str, name: str, role: str, password: str) -> User:
+    def add(self, username: str, name: str, role: str, password: str, email: str = "") -> User:
         """Register a user; UserError says what is wrong with the input."""
+        email = check_email(email)
         with self._transaction() as db:
-            return self._insert(db, username, name, role, password)
+            user = self._insert(db, username, name, role, password)
+            db.execute("UPDATE users SET email = ? WHERE id = ?", (email, user.id))
+        return replace(user, email=email)
 
     def add_first_admin(self, username: str, name: str, password: str) -> User:
         """Register the first user, a supervisor; UserError if anyone exists already."""
@@ -147,6 +157,10 @@ class UserStore(LocalDatabase):
             (generate_password_hash(password), _new_key()),
         )
 
+    def set_email(self, username: str, email: str) -> User:
+        """Change (or, with "", clear) the address reminders are sent to."""
+        return self._change(username, "email = ?", (check_email(email),))
+
     def set_role(self, username: str, role: str) -> User:
         """Give a user another role."""
         check_role(role)
@@ -190,6 +204,14 @@ def check_password(password: str) -> None:
         raise UserError(f"A senha precisa de ao menos {MIN_PASSWORD} caracteres.")
 
 
+def check_email(email: str) -> str:
+    """The address without surrounding spaces; UserError if it is not one."""
+    email = email.strip()
+    if email and not _EMAIL.fullmatch(email):
+        raise UserError("E-mail inválido.")
+    return email
+
+
 def _new_key() -> str:
     return secrets.token_urlsafe(16)
 
@@ -202,4 +224,5 @@ def _user(row: sqlite3.Row) -> User:
         role=row["role"],
         active=bool(row["active"]),
         session_key=row["session_key"],
+        email=row["email"],
     )

@@ -20,7 +20,7 @@ from forms.fields import error_summary, first_error_id, page_status
 from forms.whatsapp_paste import paste_step
 from retention import choices
 from retention.case import Case
-from retention.checklist import NOTICE_DAYS, checklist, deadline, progress
+from retention.checklist import NOTICE_DAYS, beneficiary_notice_by, checklist, deadline, progress
 from retention.choices import STATUSES, UFS, operators_in
 from retention.duplicates import Dentist, Duplicate, open_cases_of
 from retention.search import CaseQuery
@@ -126,6 +126,7 @@ def detail(case_id: str):
     case = book.get(case_id)
     items = checklist(case)
     sla = int(current_app.config["RETENCAO_SLA_DAYS"])
+    beneficiary_days = int(current_app.config["RETENCAO_BENEFICIARY_NOTICE_DAYS"])
     history = book.history_of(case_id)
     return render_template(
         "cases/detail.html",
@@ -136,6 +137,9 @@ def detail(case_id: str):
         deadline=deadline(case, book.clock().date(), sla),
         sla=sla,
         notice_days=NOTICE_DAYS,
+        beneficiary_notice=beneficiary_notice_by(case, beneficiary_days),
+        beneficiary_days=beneficiary_days,
+        today=book.clock().date(),
         changes=book.sync.changes(case_id),
         history=history,
         returned=returned_to_analyst(history) if case.is_open else None,

@@ -65,7 +65,6 @@ class Column:
 COLUMNS: dict[str, Column] = {
     "id": Column(_text(lambda c: c.case_id)),
     "dentista": Column(_text(lambda c: c.dentist_name)),
-    "documento": Column(_text(lambda c: c.cnpj if c.person_type == "J" and c.cnpj else c.cpf)),
     "operadora": Column(_text(lambda c: c.operator)),
     "protocolo": Column(_text(lambda c: c.protocol)),
     "status": Column(lambda c, _today: _status_rank(c)),
@@ -84,10 +83,12 @@ class Ordering:
 
     @classmethod
     def parse(cls, column: str, direction: str) -> "Ordering":
-        """The ordering the page's address asks for; anything unknown means newest first."""
+        """The ordering the page's address asks for: an unknown column means newest first, no
+        direction the column's first one."""
         if column not in COLUMNS:
             return cls()
-        return cls(column, direction if direction in (ASCENDING, DESCENDING) else ASCENDING)
+        known = direction in (ASCENDING, DESCENDING)
+        return cls(column, direction if known else COLUMNS[column].first)
 
     def apply(self, cases: Sequence[Case], today: date) -> list[Case]:
         """``cases`` (newest first) in this order; empty values last, ties newest first."""

@@ -40,7 +40,16 @@ function soon() {
   timer = setTimeout(refresh, WAIT_MS);
 }
 
+// Sorting from the folded filters (a phone's cards have no headers): a column starts in its
+// own first direction (longest open first for "Dias em aberto"), as a click on its header does.
+function orderChosen(event) {
+  const order = event.target;
+  form.elements.sentido.disabled = !order.value;
+  if (order.value) form.elements.sentido.value = order.selectedOptions[0].dataset.first;
+}
+
 if (form && said) {
+  form.elements.ordem.addEventListener("change", orderChosen);
   form.addEventListener("input", (event) => {
     if (event.target.matches("input")) soon();
   });

@@ -167,7 +167,17 @@ def test_headers_are_sort_links_that_keep_the_filters(client, ids):
     assert "ordem=colaborador&amp;sentido=asc" in other
     for link in (sorted_by, other):
         assert "q=a" in link and "operadora=ODONTOLIFE" in link and "pagina" not in link
-    assert 'name="ordem" value="dentista"' in page  # searching again keeps the order
+    assert re.search(r'<option value="dentista"[^>]*selected>', page)  # the form keeps it too
+    assert re.search(r'<option value="asc" selected>', page)
+
+
+def test_the_forms_sort_fields_start_on_newest_first(client, ids):
+    page = client.get("/").get_data(as_text=True)
+
+    order = page.split('id="ordem"')[1].split("</select>")[0]
+
+    assert '<option value="">Mais recentes</option>' in order and "selected" not in order
+    assert '<select id="sentido" name="sentido" disabled>' in page  # not sent: no column yet
 
 
 def test_pagination_and_exports_keep_the_order(app, client, ids):

@@ -117,7 +117,8 @@ def test_only_the_sorted_header_says_how_it_is_sorted():
     ("column", "direction", "expected"),
     [
         ("dias", "desc", Ordering("dias", "desc")),
-        ("dias", "sideways", Ordering("dias", "asc")),
+        ("dias", "sideways", Ordering("dias", "desc")),  # longest open first
+        ("dentista", "", Ordering("dentista", "asc")),
         ("salario", "asc", Ordering()),
         ("", "", Ordering()),
     ],

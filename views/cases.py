@@ -20,7 +20,7 @@ from forms.fields import error_summary, first_error_id, page_status
 from forms.whatsapp_paste import paste_step
 from retention import choices
 from retention.case import Case
-from retention.case_list import Ordering, days_open, status_chip
+from retention.case_list import COLUMNS, Ordering, days_open, status_chip
 from retention.checklist import NOTICE_DAYS, checklist, deadline, progress
 from retention.choices import STATUSES, UFS, operators_in
 from retention.duplicates import Dentist, Duplicate, open_cases_of
@@ -61,6 +61,7 @@ def index():
         total=len(found),
         query=query,
         ordering=ordering,
+        sort_columns=COLUMNS,
         page=page,
         pages=pages,
         statuses=STATUSES,

@@ -116,6 +116,19 @@ def test_a_phone_shows_cards_with_the_filters_folded(phone: Visit, listed):
     phone.shot("case-list-phone-filters-open")
 
 
+def test_a_phone_sorts_from_the_folded_filters(phone: Visit, listed):
+    page = phone.goto(f"/?q={TAG.lower()}")
+    page.get_by_text("Filtros", exact=True).click()
+
+    page.get_by_label("Ordenar por").select_option(label="Dias em aberto")
+
+    expect(page).to_have_url(re.compile(r"ordem=dias&sentido=desc"))
+    expect(page.get_by_label("Sentido")).to_have_value("desc")  # longest open first
+    phone.shot("case-list-phone-sorted")
+    ids = [link.split()[-1] for link in page.locator(".case-card .row-link").all_inner_texts()]
+    assert ids[:3] == [listed[PEOPLE[i][0]] for i in (4, 0, 1)]
+
+
 def test_a_header_sorts_the_list_and_keeps_the_search(visit_without_scripts: Visit, listed):
     page = visit_without_scripts.goto(f"/?q={TAG.lower()}")
     header = page.get_by_role("columnheader", name="Dentista")

@@ -50,8 +50,10 @@ def _status_rank(case: Case) -> tuple[int, str] | None:
     return (rank, fold(case.status))
 
 
-def _text(value: Callable[[Case], str]) -> Callable[[Case, date], Any]:
-    return lambda case, _today: _natural(value(case)) if value(case).strip() else None
+def _text(value: Callable[[Case], str], numbered: bool = False) -> Callable[[Case, date], Any]:
+    """A text column's key: folded words, or ``_natural`` for codes such as IDs; None if blank."""
+    key = _natural if numbered else fold
+    return lambda case, _today: key(text) if (text := value(case)).strip() else None
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,10 @@ class Column:
 
 
 COLUMNS: dict[str, Column] = {
-    "id": Column(_text(lambda c: c.case_id)),
+    "id": Column(_text(lambda c: c.case_id, numbered=True)),
     "dentista": Column(_text(lambda c: c.dentist_name)),
     "operadora": Column(_text(lambda c: c.operator)),
-    "protocolo": Column(_text(lambda c: c.protocol)),
+    "protocolo": Column(_text(lambda c: c.protocol, numbered=True)),
     "status": Column(lambda c, _today: _status_rank(c)),
     "dias": Column(days_open, DESCENDING),
     "inicio": Column(lambda c, _today: c.start_date, DESCENDING),

@@ -70,9 +70,16 @@ def test_names_sort_ignoring_case_and_accents_with_empty_ones_last(direction, ex
 
 
 def test_ids_and_protocols_sort_by_their_numbers():
-    cases = [case("RET-2025-10000"), case("RET-2025-0009"), case("RET-2024-0012")]
-    ordered = Ordering("id", "asc").apply(cases, TODAY)
-    assert [c.case_id for c in ordered] == ["RET-2024-0012", "RET-2025-0009", "RET-2025-10000"]
+    cases = [
+        case("RET-2025-10000", protocol="sad12"),
+        case("RET-2025-0009", protocol="SAD9"),
+        case("RET-2024-0012", protocol="SAD100"),
+    ]
+    by_id = Ordering("id", "asc").apply(cases, TODAY)
+    by_protocol = Ordering("protocolo", "asc").apply(cases, TODAY)
+
+    assert [c.case_id for c in by_id] == ["RET-2024-0012", "RET-2025-0009", "RET-2025-10000"]
+    assert [c.protocol for c in by_protocol] == ["SAD9", "sad12", "SAD100"]
 
 
 def test_days_open_sort_longest_first_with_closed_and_undated_cases_last():

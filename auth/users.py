@@ -14,8 +14,7 @@ from sheets.local_db import LocalDatabase
 
 MIN_PASSWORD = 8
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-MAX_EMAIL = 254
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 LAST_SUPERVISOR = "É preciso ao menos um supervisor ativo."
 # Checked when the username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
@@ -200,7 +199,7 @@ class UserStore(LocalDatabase):
         return self._change(username, "role = ?", (role,), keep)
 
     def set_email(self, username: str, email: str) -> User:
-        """Change a user's e-mail address ("" clears it); UserError if it is malformed."""
+        """Change (or, with "", clear) the address reminders are sent to."""
         return self._change(username, "email = ?", (check_email(email),))
 
     def _change(
@@ -238,9 +237,9 @@ def check_username(username: str) -> str:
 
 
 def check_email(email: str) -> str:
-    """The address without surrounding spaces ("" stays ""); UserError if it is malformed."""
+    """The address without surrounding spaces; UserError if it is not one."""
     email = email.strip()
-    if email and (len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email)):
+    if email and not _EMAIL.fullmatch(email):
         raise UserError("E-mail inválido.")
     return email
 

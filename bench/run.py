@@ -133,6 +133,8 @@ def google_operations(cases: int, latency: float) -> list[tuple]:
             measure("salvar edição", lambda: book.update(edited.case_id, edited, base, "Bia"))
             book.sync.refresh()
             measure("lista de casos", lambda: client.get("/"))
+            measure("lista por dias em aberto", lambda: client.get("/?ordem=dias&sentido=desc"))
+            measure("lista, busca ao digitar", lambda: client.get("/?q=silva"))
             measure("painel", lambda: client.get("/painel"))
             measure("verificação sem mudança", book.sync.refresh)
             sheet.set_cell(added[0].case_id, "Status retenção", "Desligamento")

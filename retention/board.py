@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from retention.case import Case
-from retention.checklist import Deadline, checklist, deadline, progress
+from retention.checklist import Deadline, beneficiary_notice_by, checklist, deadline, progress
 from retention.choices import STATUSES, operators_in
 from retention.search import CaseQuery
 
@@ -17,6 +17,7 @@ class Card:
     progress: str
     deadline: Deadline | None
     changed: bool  # people changed the case in the sheet lately
+    beneficiary_notice: date | None  # Desligamento: tell the beneficiaries by this day
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,18 @@ def build_board(
     today: date,
     sla_days: int,
     changed_ids: Collection[str],
+    beneficiary_days: int,
 ) -> Board:
-    """The board of the cases ``query`` picks, on ``today``, against an SLA of ``sla_days``."""
+    """The board of the cases ``query`` picks, on ``today``, against an SLA of ``sla_days``;
+    beneficiaries are told ``beneficiary_days`` before a Desligamento's notice ends."""
     cases = [case for case in every_case if query.matches(case)]
     deadlines = {case.case_id: deadline(case, today, sla_days) for case in cases}
     cards = {
         case.case_id: Card(
-            progress(checklist(case)), deadlines[case.case_id], case.case_id in changed_ids
+            progress(checklist(case)),
+            deadlines[case.case_id],
+            case.case_id in changed_ids,
+            beneficiary_notice_by(case, beneficiary_days),
         )
         for case in cases
     }

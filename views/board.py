@@ -41,11 +41,12 @@ def index():
     every_case = book.cases()  # first: reading the sheet may notice changes people made
     today = book.clock().date()
     sla = int(current_app.config["RETENCAO_SLA_DAYS"])
+    beneficiary_days = int(current_app.config["RETENCAO_BENEFICIARY_NOTICE_DAYS"])
     changes = book.sync.changes()
     changed_ids = {change.case_id for change in changes}
     return render_template(
         "board.html",
-        board=build_board(every_case, query, today, sla, changed_ids),
+        board=build_board(every_case, query, today, sla, changed_ids, beneficiary_days),
         changes=changes[:RECENT_CHANGES],
         query=query,
         me=me,
@@ -53,6 +54,8 @@ def index():
         period=period,
         sla=sla,
         notice_days=NOTICE_DAYS,
+        beneficiary_days=beneficiary_days,
+        today=today,
         ufs=UFS,
     )
 

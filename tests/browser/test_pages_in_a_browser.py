@@ -218,13 +218,13 @@ def test_the_case_list_fits_a_phone_and_shows_the_status(phone: Visit):
     assert page.evaluate("document.body.scrollWidth") <= width
     page.evaluate("window.scrollTo(500, 0)")
     assert page.evaluate("window.scrollX") == 0
-    row = page.locator("table.cases tbody tr", has=page.get_by_role("link", name=case_id))
-    status = row.locator(".status")
+    card = page.locator(".case-card", has=page.get_by_role("link", name=case_id))
+    status = card.locator(".chip")
     expect(status).to_be_visible()
     expect(status).to_have_text("Desligamento")
     box = status.bounding_box()
     assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width
-    expect(page.get_by_role("columnheader", name="Status")).to_be_visible()
+    expect(page.locator("table.cases")).to_be_hidden()  # cards instead of a table
 
 
 def test_the_board_shows_a_status_changed_in_excel_after_sincronizar(

@@ -1,4 +1,4 @@
-"""The team's board: cases by status, checklists, overdue cases, changes made in the sheet."""
+"""The team's board: cases in lanes, checklists, overdue cases, changes made in the sheet."""
 
 from flask import (
     Blueprint,
@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from auth.access import READER, requires
 from retention import ptbr
-from retention.board import build_board
+from retention.board import AWAITING, OLDER, OPEN, RECENT, BoardRules, build_board
 from retention.checklist import NOTICE_DAYS
 from retention.choices import UFS
 from retention.search import CaseQuery
@@ -21,12 +21,19 @@ from sheets import get_book
 
 bp = Blueprint("board", __name__)
 RECENT_CHANGES = 20
+LANE_TITLES = {
+    OPEN: "Em andamento",
+    AWAITING: "Aguardando assinatura",
+    RECENT: "Encerrados nos últimos {days} dias",
+    OLDER: "Encerrados há mais de {days} dias",
+}
+FILTERS = ("colaborador", "operadora", "uf", "de", "ate", "meus")
 
 
 @bp.get("/painel")
 @requires(READER)
 def index():
-    """Cases by status for the team, with the filters people use."""
+    """Cases in lanes for the team, with the filters people use; ``raia`` shows one lane whole."""
     book = get_book()
     me = current_user.name
     mine = bool(request.args.get("meus"))
@@ -39,19 +46,30 @@ def index():
         until=_day(period[1]),
     )
     every_case = book.cases()  # first: reading the sheet may notice changes people made
-    today = book.clock().date()
-    sla = int(current_app.config["RETENCAO_SLA_DAYS"])
+    rules = BoardRules(
+        today=book.clock().date(),
+        sla_days=int(current_app.config["RETENCAO_SLA_DAYS"]),
+        closed_days=int(current_app.config["RETENCAO_BOARD_CLOSED_DAYS"]),
+    )
     changes = book.sync.changes()
     changed_ids = {change.case_id for change in changes}
+    lane = request.args.get("raia") if request.args.get("raia") in LANE_TITLES else None
+    page = request.args.get("pagina", "1")
+    board = build_board(
+        every_case, query, rules, changed_ids, lane, int(page) if page.isdigit() else 1
+    )
     return render_template(
         "board.html",
-        board=build_board(every_case, query, today, sla, changed_ids),
-        changes=changes[:RECENT_CHANGES],
+        board=board,
+        lane=lane,
+        titles={key: title.format(days=rules.closed_days) for key, title in LANE_TITLES.items()},
+        filters={k: v for k, v in request.args.items() if k in FILTERS and v},
+        changes=[] if lane else changes[:RECENT_CHANGES],
         query=query,
         me=me,
         mine=mine,
         period=period,
-        sla=sla,
+        sla=rules.sla_days,
         notice_days=NOTICE_DAYS,
         ufs=UFS,
     )

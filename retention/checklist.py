@@ -7,6 +7,7 @@ from retention.case import Case
 
 CONTACT_LOST = "Perda de Contato"
 NOTICE_DAYS = 60  # the contract's notice before a provider stops serving patients
+SIGNED_STEP = "Assinado pelo supervisor"
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,13 @@ def checklist(case: Case) -> list[Item]:
         Item("Prints no protocolo", case.prints_in_protocol),
         Item("Contato buscado nas redes concorrentes", case.competitor_search),
         Item("Data final preenchida", case.end_date is not None),
-        Item("Assinado pelo supervisor", case.is_signed),
+        Item(SIGNED_STEP, case.is_signed),
     ]
+
+
+def missing_before_sign_off(case: Case) -> list[Item]:
+    """The steps not done besides the signature itself: what signing "mesmo assim" skips."""
+    return [item for item in checklist(case) if not item.done and item.label != SIGNED_STEP]
 
 
 def progress(items: list[Item]) -> str:

@@ -21,6 +21,8 @@ HEADERS = ("Data/hora", "Usuário", "ID do caso", "Campo", "Valor anterior", "Va
 FROM_SHEET = "planilha"
 CREATED = "(caso criado)"
 RETURNED = "(devolvido ao analista)"
+SIGN_OFF_COMMENT = "(comentário da assinatura)"
+SIGNED_INCOMPLETE = "(assinado com o checklist incompleto)"
 STATUS_HEADER = next(c.header for c in COLUMNS if c.field == "status")
 
 _SCHEMA = """

@@ -45,7 +45,8 @@ def index():
         since=_day(period[0]),
         until=_day(period[1]),
     )
-    every_case = book.cases()  # first: reading the sheet may notice changes people made
+    # first: reading the sheet may notice changes people made
+    every_case = book.cases(newest_first=False)
     rules = BoardRules(
         today=book.clock().date(),
         sla_days=int(current_app.config["RETENCAO_SLA_DAYS"]),

@@ -1,5 +1,5 @@
 """axe-core (from npm, injected into the page) finds no violation on the case form, the case
-page and the case list, on a laptop and on a phone."""
+page, the case list, the board and the sign-off's confirmation, on a laptop and on a phone."""
 
 import json
 
@@ -18,7 +18,7 @@ RUN_AXE = """async () => {
   return {passed: result.passes.length, violations: result.violations.map(v => ({id: v.id,
     impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))};
 }"""
-PAGES = ["form", "case", "list", "form-with-errors"]
+PAGES = ["form", "case", "list", "form-with-errors", "board", "sign-off"]
 
 
 def open_page(visit: Visit, which: str, case_id: str):
@@ -29,6 +29,10 @@ def open_page(visit: Visit, which: str, case_id: str):
         return visit.goto(f"/casos/{case_id}")
     if which == "list":
         return visit.goto("/")
+    if which == "board":
+        return visit.goto("/painel")
+    if which == "sign-off":
+        return visit.goto(f"/casos/{case_id}/assinar")
     page = visit.goto("/casos/novo")
     page.locator("#cro").fill("12a")
     page.get_by_role("button", name="Salvar", exact=True).click()
@@ -48,7 +52,7 @@ def violations(visit: Visit, axe_source: str) -> list[dict]:
 @pytest.mark.parametrize("device", ["laptop", "phone"])
 def test_axe_finds_no_violation(request, axe_source: str, device: str, which: str):
     visit: Visit = request.getfixturevalue(device)
-    case_id = post_new_case(visit, another_dentist()) if which == "case" else ""
+    case_id = post_new_case(visit, another_dentist()) if which in ("case", "sign-off") else ""
     open_page(visit, which, case_id)
 
     found = violations(visit, axe_source)

@@ -1,5 +1,7 @@
 """The team's board: cases in lanes, checklists, overdue cases, changes made in the sheet."""
 
+from datetime import date
+
 from flask import (
     Blueprint,
     current_app,
@@ -38,26 +40,19 @@ def index():
     me = current_user.name
     mine = bool(request.args.get("meus"))
     period = (request.args.get("de", ""), request.args.get("ate", ""))
-    query = CaseQuery(
-        operator=request.args.get("operadora", ""),
-        uf=request.args.get("uf", ""),
-        analyst=me if mine and me else request.args.get("colaborador", ""),
-        since=_day(period[0]),
-        until=_day(period[1]),
-    )
-    # first: reading the sheet may notice changes people made
-    every_case = book.cases(newest_first=False)
-    rules = BoardRules(
-        today=book.clock().date(),
-        sla_days=int(current_app.config["RETENCAO_SLA_DAYS"]),
-        closed_days=int(current_app.config["RETENCAO_BOARD_CLOSED_DAYS"]),
-    )
+    query = _query(me if mine else "", period)
+    every_case = book.cases(newest_first=False)  # first: reading it may notice people's edits
+    rules = _rules(book.clock().date())
     changes = book.sync.changes()
-    changed_ids = {change.case_id for change in changes}
     lane = request.args.get("raia") if request.args.get("raia") in LANE_TITLES else None
     page = request.args.get("pagina", "1")
     board = build_board(
-        every_case, query, rules, changed_ids, lane, int(page) if page.isdigit() else 1
+        every_case,
+        query,
+        rules,
+        changed_ids={change.case_id for change in changes},
+        lane=lane,
+        page=int(page) if page.isdigit() else 1,
     )
     return render_template(
         "board.html",
@@ -73,6 +68,26 @@ def index():
         sla=rules.sla_days,
         notice_days=NOTICE_DAYS,
         ufs=UFS,
+    )
+
+
+def _query(mine: str, period: tuple[str, str]) -> CaseQuery:
+    """The board's filters as asked; "meus casos" (``mine``: the user's name) over Colaborador."""
+    return CaseQuery(
+        operator=request.args.get("operadora", ""),
+        uf=request.args.get("uf", ""),
+        analyst=mine or request.args.get("colaborador", ""),
+        since=_day(period[0]),
+        until=_day(period[1]),
+    )
+
+
+def _rules(today: date) -> BoardRules:
+    """The board's settings, on ``today``."""
+    return BoardRules(
+        today=today,
+        sla_days=int(current_app.config["RETENCAO_SLA_DAYS"]),
+        closed_days=int(current_app.config["RETENCAO_BOARD_CLOSED_DAYS"]),
     )
 
 

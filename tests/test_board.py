@@ -181,7 +181,7 @@ def test_overdue_cases_come_first_with_a_chip_and_the_contractual_notice(client,
     shown = lanes(client)["Em andamento"]
 
     late, on_time = shown.cards
-    assert "1 caso em atraso primeiro (mais de 30 dias desde a abertura do protocolo)" in shown.text
+    assert "1 caso em atraso (mais de 30 dias desde a abertura do protocolo), no topo" in shown.text
     assert "ATRASADA" in late and "40 dias em aberto" in late
     notice = ptbr.format_date(today - timedelta(days=40) + timedelta(days=60))
     assert f"em atraso aviso contratual de 60 dias termina em {notice} (20 dias)" in late

@@ -42,7 +42,9 @@ def test_the_board_shows_lanes_with_their_counts(visit: Visit):
     expect(chip).to_have_text("em atraso")  # protocol opened in 2025: past the 30 days
     chip_box, card_box = chip.bounding_box(), card.bounding_box()
     assert chip_box and card_box and chip_box["width"] < card_box["width"] / 2  # a chip
-    expect(page.get_by_role("link", name="Encerrados há mais de 30 dias")).to_be_visible()
+    expect(page.get_by_role("link", name="Encerrados há mais de 30 dias")).to_have_text(
+        "Encerrados há mais de 30 dias: nenhum caso"
+    )
     visit.shot("board-lanes")
 
 
@@ -93,3 +95,20 @@ def test_a_complete_checklist_signs_at_one_confirmation(visit: Visit, server: Se
     expect(page.locator(".signatures")).not_to_contain_text("não assinado")
     visit.shot("sign-off-complete-signed")
     assert server.row(case_id)["Assinatura supervisor"] == "Sara Supervisora"
+
+
+def test_on_a_phone_the_lanes_stack_without_sideways_scrolling(phone: Visit):
+    day = "07/02/2019"
+    post_new_case(phone, another_dentist(start_date=day, **OPEN))
+
+    page = phone.goto(f"/painel?de={day}&ate={day}")
+
+    lefts = {
+        round(box["x"])
+        for box in (s.bounding_box() for s in page.locator("section.lane").all())
+        if box
+    }
+    assert len(lefts) == 1  # one column: each lane under the other
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(lane(page, "Em andamento").locator("article .chip.late")).to_have_text("em atraso")
+    phone.shot("board-phone")

@@ -1,6 +1,7 @@
 """Sign-off: a confirmation that shows the checklist and takes a comment; an incomplete
 checklist needs "assinar mesmo assim"; the comment and the skipped steps go to the history."""
 
+import openpyxl
 import pytest
 
 from retention.choices import ACTIONS, REASONS
@@ -10,6 +11,7 @@ from tests.html import text
 
 pytestmark = pytest.mark.parametrize("backend_kind", ["local"])
 COMPLETE = {"actions": [ACTIONS[0]], "reasons": [REASONS[0]]}  # the seed lacks only these
+COMMENT = "Comentário assinatura supervisor"
 
 
 def case_of(app, case_id: str):
@@ -108,3 +110,42 @@ def test_a_signed_case_is_not_signed_twice(app, client, clinic_form):
     assert "O caso já foi assinado por Sara Supervisora" in page_text(
         client.get(f"/casos/{case_id}")
     )
+
+
+def test_the_comment_is_kept_beside_the_signature_in_the_sheet_and_leaves_with_it(
+    client, clinic_form, sheet
+):
+    case_id = created_id(post_new(client, {**clinic_form, **COMPLETE}))
+
+    client.post(f"/casos/{case_id}/assinar", data={"comentario": "=Tudo conferido."})
+
+    [row] = sheet.rows()
+    assert row["Assinatura supervisor"] == "Sara Supervisora"
+    assert row[COMMENT] == "=Tudo conferido."  # text, not a formula
+    page = page_text(client.get(f"/casos/{case_id}"))
+    assert "Assinado por Sara Supervisora em" in page and "Comentário: =Tudo conferido." in page
+
+    client.post(f"/casos/{case_id}/reabrir")
+
+    [row] = sheet.rows()
+    assert row["Assinatura supervisor"] in (None, "")
+    assert row[COMMENT] in (None, "")
+
+
+def test_a_sheet_made_before_the_comment_column_gets_it_at_the_first_commented_sign_off(
+    client, clinic_form, sheet, workbook_path
+):
+    case_id = created_id(post_new(client, {**clinic_form, **COMPLETE}))
+    workbook = openpyxl.load_workbook(workbook_path)
+    tab = workbook["Casos"]
+    headers = [cell.value for cell in tab[1]]
+    tab.delete_cols(headers.index(COMMENT) + 1)  # the sheet as it was before this column
+    workbook.save(workbook_path)
+    assert COMMENT not in sheet.grid()[0]
+
+    client.post(f"/casos/{case_id}/assinar", data={"comentario": "Conferido."})
+
+    header = sheet.grid()[0]
+    assert header[-1] == COMMENT  # added after the last column
+    [row] = sheet.rows()
+    assert (row["Assinatura supervisor"], row[COMMENT]) == ("Sara Supervisora", "Conferido.")

@@ -37,7 +37,12 @@ def sign(case_id: str):
     missing = missing_before_sign_off(case)
     if request.method == "GET" or (missing and not request.form.get(ANYWAY)):
         return _confirmation(case, comment, insist=request.method == "POST")
-    signed = replace(case, supervisor_signature=current_user.name, signed_on=book.clock().date())
+    signed = replace(
+        case,
+        supervisor_signature=current_user.name,
+        signed_on=book.clock().date(),
+        sign_off_comment=comment,
+    )
     if _save_as_supervisor(case, signed, "assinado"):
         if missing:
             skipped = "; ".join(item.label for item in missing)

@@ -288,3 +288,5 @@ def test_a_lane_shows_a_page_of_cards_and_ver_todos_shows_them_all(
     assert "Página 1 de 1" in text(alone) and "← Voltar ao painel" in text(alone)
     assert '<input type="hidden" name="raia" value="andamento">' in alone  # filtering stays
     assert "Alterações recentes" not in alone
+    for odd in ("²", "9" * 5000, "-1", "0"):  # typed into the address: the first page
+        assert "Página 1 de 1" in board(client, f"raia=andamento&pagina={odd}")

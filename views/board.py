@@ -1,5 +1,6 @@
 """The team's board: cases in lanes, checklists, overdue cases, changes made in the sheet."""
 
+import re
 from datetime import date
 
 from flask import (
@@ -30,6 +31,7 @@ LANE_TITLES = {
     OLDER: "Encerrados há mais de {days} dias",
 }
 FILTERS = ("colaborador", "operadora", "uf", "de", "ate", "meus")
+PAGE = re.compile(r"[0-9]{1,6}")  # a page number; anything else is the first page
 
 
 @bp.get("/painel")
@@ -52,7 +54,7 @@ def index():
         rules,
         changed_ids={change.case_id for change in changes},
         lane=lane,
-        page=int(page) if page.isdigit() else 1,
+        page=int(page) if PAGE.fullmatch(page) else 1,
     )
     return render_template(
         "board.html",

@@ -10,6 +10,7 @@ CONTACT_LOST = "Perda de Contato"
 NOTICE_DAYS = 60  # the contract's notice before a provider stops serving patients
 # Lei 9.656/98 art. 17 §1: beneficiaries are told of a dentist's substitution 30 days ahead
 BENEFICIARY_NOTICE_DAYS = 30
+SIGNED_STEP = "Assinado pelo supervisor"
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,13 @@ def checklist(case: Case) -> list[Item]:
         Item("Prints no protocolo", case.prints_in_protocol),
         Item("Contato buscado nas redes concorrentes", case.competitor_search),
         Item("Data final preenchida", case.end_date is not None),
-        Item("Assinado pelo supervisor", case.is_signed),
+        Item(SIGNED_STEP, case.is_signed),
     ]
+
+
+def missing_before_sign_off(case: Case) -> list[Item]:
+    """The steps not done besides the signature itself: what signing "mesmo assim" skips."""
+    return [item for item in checklist(case) if not item.done and item.label != SIGNED_STEP]
 
 
 def progress(items: list[Item]) -> str:

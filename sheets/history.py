@@ -22,6 +22,8 @@ FROM_SHEET = "planilha"
 CREATED = "(caso criado)"
 RETURNED = "(devolvido ao analista)"
 TEAM = "(equipe)"  # the "case" of the team page's records: accounts created, roles changed...
+SIGN_OFF_COMMENT = "(comentário da assinatura)"
+SIGNED_INCOMPLETE = "(assinado com o checklist incompleto)"
 STATUS_HEADER = next(c.header for c in COLUMNS if c.field == "status")
 
 _SCHEMA = """

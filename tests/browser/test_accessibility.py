@@ -1,5 +1,6 @@
 """axe-core (from npm, injected into the page) finds no violation on the case form, the case
-page, the case list, the team page and the indicators, on a laptop and on a phone."""
+page, the case list, the board, the sign-off's confirmation, the team page and the indicators, on
+a laptop and on a phone."""
 
 import json
 
@@ -19,7 +20,17 @@ RUN_AXE = """async () => {
     impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))};
 }"""
 CLOSED = {"status": "Retenção Efetiva", "end_date": "30/05/2025", "reasons": ["Valores"]}
-PAGES = ["form", "case", "list", "form-with-errors", "team", "team-with-errors", "indicators"]
+PAGES = [
+    "form",
+    "case",
+    "list",
+    "form-with-errors",
+    "board",
+    "sign-off",
+    "team",
+    "team-with-errors",
+    "indicators",
+]
 
 
 def open_page(visit: Visit, which: str, case_id: str):
@@ -30,6 +41,10 @@ def open_page(visit: Visit, which: str, case_id: str):
         return visit.goto(f"/casos/{case_id}")
     if which == "list":
         return visit.goto("/?ordem=dias&sentido=desc")  # with a case, sorted by a column
+    if which == "board":
+        return visit.goto("/painel")
+    if which == "sign-off":
+        return visit.goto(f"/casos/{case_id}/assinar")
     if which == "team":
         return visit.goto("/equipe")
     if which == "team-with-errors":
@@ -60,7 +75,7 @@ def violations(visit: Visit, axe_source: str) -> list[dict]:
 def test_axe_finds_no_violation(request, axe_source: str, device: str, which: str):
     visit: Visit = request.getfixturevalue(device)
     case_id = ""
-    if which in ("case", "list"):
+    if which in ("case", "list", "sign-off"):
         case_id = post_new_case(visit, another_dentist())
     if which == "indicators":  # a closed case, so that every chart has something to draw
         post_new_case(visit, another_dentist(**CLOSED))

@@ -5,7 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from retention.case import Case
-from retention.checklist import Deadline, beneficiary_notice_by, checklist, deadline, progress
+from retention.checklist import (
+    BENEFICIARY_NOTICE_DAYS,
+    Deadline,
+    beneficiary_notice_by,
+    checklist,
+    deadline,
+    progress,
+)
 from retention.choices import STATUS_OPEN
 from retention.search import CaseQuery
 
@@ -60,7 +67,8 @@ class BoardRules:
     today: date
     sla_days: int
     closed_days: int  # closed cases show for this many days after Data final
-    beneficiary_days: int  # Desligamento: beneficiaries are told this many days before its end
+    # Desligamento: beneficiaries are told this many days before its notice ends
+    beneficiary_days: int = BENEFICIARY_NOTICE_DAYS
 
 
 def lane_of(case: Case, rules: BoardRules) -> str:

@@ -10,7 +10,7 @@ from retention.case import Case
 from retention.checklist import beneficiary_notice_by
 from tests.conftest import created_id, post_new, sign_in
 from tests.html import text
-from tests.test_board import board, lane
+from tests.test_board import lanes
 
 TOLD_BY = "Avisar os beneficiários da substituição do dentista até"
 
@@ -55,14 +55,18 @@ def test_the_days_before_the_notice_ends_are_a_setting(app_config, clinic_form):
     page = text(client.get(f"/casos/{leaving}").get_data(as_text=True))
 
     assert f"{TOLD_BY} 17/05/2025: 45 dias antes do fim" in page
-    assert "Avisar os beneficiários até 17/05/2025" in lane(board(client), "Desligamento")
+    assert "Avisar os beneficiários até 17/05/2025" in card(client, leaving)
 
 
 def test_the_board_card_shows_the_day_to_tell_the_beneficiaries(client, clinic_form):
-    created_id(post_new(client, clinic_form))
-    created_id(post_new(client, {**clinic_form, "status": "Retenção Efetiva"}))
+    leaving = created_id(post_new(client, clinic_form))
+    kept = created_id(post_new(client, {**clinic_form, "status": "Retenção Efetiva"}))
 
-    page = board(client)
+    assert "Avisar os beneficiários até 01/06/2025" in card(client, leaving)
+    assert "Avisar os beneficiários" not in card(client, kept)
 
-    assert "Avisar os beneficiários até 01/06/2025" in lane(page, "Desligamento")
-    assert "Avisar os beneficiários" not in lane(page, "Retenção Efetiva")
+
+def card(client, case_id: str) -> str:
+    """The text of the board's card of ``case_id``, in whichever lane it is."""
+    [found] = [c for lane in lanes(client).values() for c in lane.cards if case_id in c]
+    return found

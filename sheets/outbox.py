@@ -81,6 +81,7 @@ RENAMED = Table(
     Column("old", Text, primary_key=True),
     Column("new", Text, nullable=False),
 )
+_DRAIN_KEY, _SENDER_KEY = 0x5245_5401, 0x5245_5402  # PostgreSQL advisory locks of the outbox
 CONFIRMED_KEPT = 2000  # confirmed writes kept for the other worker processes to lay over
 
 
@@ -255,7 +256,12 @@ class Outbox(Database):
 
     @contextmanager
     def draining(self) -> Iterator[bool]:
-        """Hold the right to send (one sender at a time, across processes); False if busy."""
+        """Hold the right to send (one sender at a time, across processes and, on PostgreSQL,
+        across servers); False if busy."""
+        if not self.is_sqlite:
+            with self._advisory_lock(_DRAIN_KEY, self._drain_lock.timeout) as held:
+                yield held
+            return
         try:
             self._drain_lock.acquire()
         except Timeout:
@@ -283,11 +289,16 @@ class Outbox(Database):
 
     @contextmanager
     def sender_lock(self) -> Iterator[None]:
-        """Hold the background sender's lock: one process per outbox sends every few seconds.
+        """Hold the background sender's lock: one process per outbox sends every few seconds
+        (on PostgreSQL, one process of all the servers that share it).
 
-        Waits, asleep in the kernel and without polling, while another process holds it; the
-        kernel releases it when the holder ends, even by a crash.
+        Waits, asleep in the kernel (or the database server) and without polling, while another
+        process holds it; it is released when the holder ends, even by a crash.
         """
+        if not self.is_sqlite:
+            with self._advisory_lock(_SENDER_KEY, None):
+                yield
+            return
         with open(f"{self.path}.sender.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield

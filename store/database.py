@@ -18,6 +18,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
+from psycopg.errors import LockNotAvailable
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -56,6 +58,24 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
+    def _advisory_lock(self, key: int, timeout: float | None) -> Iterator[bool]:
+        """PostgreSQL's advisory lock ``key``, held until the block ends, against every
+        process of every server of this database; False if ``timeout`` seconds passed first
+        (None: wait as long as it takes). The server releases it when its connection, one of
+        its own outside the pool, closes: at the block's end, or when this process dies."""
+        _args, params = self.engine.dialect.create_connect_args(self.engine.url)
+        with psycopg.connect(**params, autocommit=True) as db:
+            if timeout is not None:
+                milliseconds = f"{timeout * 1000:.0f}"
+                db.execute("SELECT set_config('lock_timeout', %s, false)", (milliseconds,))
+            try:
+                db.execute("SELECT pg_advisory_lock(%s)", (key,))
+            except LockNotAvailable:
+                yield False
+                return
+            yield True
+
+    @contextmanager
     def _connect(self) -> Iterator[Connection]:
         """A connection for reads and single statements, committed when the block ends."""
         with self.engine.begin() as db:
@@ -71,6 +91,13 @@ class Database:
             with self.engine.connect() as db:
                 db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 db.commit()
+
+
+def close_all() -> None:
+    """Close the idle pooled connections of every store of this process (the next use opens
+    others; one in use now goes back to its pool, to be closed by the next call)."""
+    for engine in list(_ENGINES):
+        engine.pool.dispose()
 
 
 def upsert(

@@ -92,12 +92,7 @@ class UserStore(Database):
     process."""
 
     def __init__(self, path: Path, url: str = "") -> None:
-        super().__init__(path, METADATA, url, checkpoint_writes=True)
-        with self._transaction() as db:
-            present = {column["name"] for column in inspect(db).get_columns("users")}
-            for name, definition in _ADDED.items():
-                if name not in present:
-                    db.execute(text(f"ALTER TABLE users ADD COLUMN {definition}"))
+        super().__init__(path, METADATA, url, checkpoint_writes=True, migrate=_add_columns)
         self._someone = False  # users are disabled, never deleted: once true, always true
 
     def exists(self) -> bool:
@@ -265,6 +260,14 @@ def check_email(email: str) -> str:
     if email and not _EMAIL.fullmatch(email):
         raise UserError("E-mail inválido.")
     return email
+
+
+def _add_columns(db: Connection) -> None:
+    """Add the columns that a users table of an earlier version lacks."""
+    present = {column["name"] for column in inspect(db).get_columns("users")}
+    for name, definition in _ADDED.items():
+        if name not in present:
+            db.execute(text(f"ALTER TABLE users ADD COLUMN {definition}"))
 
 
 def _new_key() -> str:

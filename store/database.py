@@ -14,18 +14,19 @@ most of a write); a process started by fork never uses its parent's: it opens it
 
 import os
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 from psycopg.errors import LockNotAvailable
-from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 _ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 _IMMEDIATE = "retencao_immediate"  # execution option: a SQLite transaction that will write
+_SCHEMA_KEY = 0x5245_5400  # PostgreSQL advisory lock held while the tables are created
 
 
 def _forget_parent_connections() -> None:
@@ -38,10 +39,15 @@ os.register_at_fork(after_in_child=_forget_parent_connections)
 
 class Database:
     """The tables of ``metadata`` in the SQLite file ``path``, or in the database ``url`` when
-    one is given; created on first use."""
+    one is given; created on first use, then brought up to date by ``migrate``."""
 
     def __init__(
-        self, path: Path, metadata: MetaData, url: str = "", checkpoint_writes: bool = False
+        self,
+        path: Path,
+        metadata: MetaData,
+        url: str = "",
+        checkpoint_writes: bool = False,
+        migrate: Callable[[Connection], None] | None = None,
     ) -> None:
         self.path = Path(path)
         self.url = url
@@ -51,7 +57,11 @@ class Database:
         self.checkpoint_writes = checkpoint_writes and self.is_sqlite
         weakref.finalize(self, self.engine.dispose)
         with self._transaction() as db:
+            if not self.is_sqlite:  # worker processes starting at once create the tables once
+                db.execute(select(func.pg_advisory_xact_lock(_SCHEMA_KEY)))
             metadata.create_all(db)
+            if migrate:
+                migrate(db)
 
     @property
     def is_sqlite(self) -> bool:

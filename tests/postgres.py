@@ -29,10 +29,14 @@ class PostgresServer:
             shutil.chown(self.folder, "postgres")
         self._names = itertools.count(1)
 
-    def start(self) -> None:
-        """Create the cluster and start it; CalledProcessError (with its log) if it cannot."""
+    def start(self, fsync: bool = False) -> None:
+        """Create the cluster and start it (tests need no fsync; a benchmark wants the real
+        thing); CalledProcessError (with its log) if it cannot."""
         self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        options = f"-k {self.folder} -c listen_addresses='' -c max_connections=300 -c fsync=off"
+        durable = "on" if fsync else "off"
+        options = (
+            f"-k {self.folder} -c listen_addresses='' -c max_connections=300 -c fsync={durable}"
+        )
         log = self.folder / "server.log"
         try:
             self._run("pg_ctl", "-D", self.data, "-o", options, "-l", log, "-w", "start")

@@ -4,6 +4,7 @@ after fork, and the files of earlier versions still open."""
 import multiprocessing
 import sqlite3
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +46,18 @@ def in_processes(work, *args) -> list:
         process.join(timeout=60)
         assert process.exitcode == 0
     return found
+
+
+def open_all(folder: Path, url: str) -> list[str]:
+    users = UserStore(folder / "users.sqlite3", url)
+    Outbox(folder / "outbox.sqlite3", url=url)
+    History(folder / "outbox.sqlite3", url)
+    return [user.username for user in users.all()]
+
+
+@BOTH
+def test_worker_processes_starting_at_once_on_a_new_database_all_open_it(tmp_path, url):
+    assert in_processes(open_all, tmp_path, url) == [[]] * PROCESSES
 
 
 def allocate(outbox: Outbox) -> list[str]:

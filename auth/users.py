@@ -31,6 +31,7 @@ _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_FIRST_ADMIN_KEY = 0x5245_5403  # PostgreSQL advisory lock of the first-run page
 LAST_SUPERVISOR = "É preciso ao menos um supervisor ativo."
 
 METADATA = MetaData()
@@ -118,6 +119,7 @@ class UserStore(Database):
     def add_first_admin(self, username: str, name: str, password: str) -> User:
         """Register the first user, a supervisor; UserError if anyone exists already."""
         with self._transaction() as db:
+            self._one_at_a_time(db, _FIRST_ADMIN_KEY)  # two first-run pages sent at once
             if db.execute(select(USERS.c.id).limit(1)).first():
                 raise UserError("O primeiro administrador já foi criado: entre com sua conta.")
             return self._insert(db, username, name, "supervisor", password, "", False)

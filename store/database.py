@@ -57,8 +57,7 @@ class Database:
         self.checkpoint_writes = checkpoint_writes and self.is_sqlite
         weakref.finalize(self, self.engine.dispose)
         with self._transaction() as db:
-            if not self.is_sqlite:  # worker processes starting at once create the tables once
-                db.execute(select(func.pg_advisory_xact_lock(_SCHEMA_KEY)))
+            self._one_at_a_time(db, _SCHEMA_KEY)  # workers starting at once: tables made once
             metadata.create_all(db)
             if migrate:
                 migrate(db)
@@ -66,6 +65,12 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    def _one_at_a_time(self, db: Connection, key: int) -> None:
+        """Make the transaction ``db`` wait for every other one that passed ``key`` until it
+        ends (SQLite's write lock, taken at its start, does as much already)."""
+        if not self.is_sqlite:
+            db.execute(select(func.pg_advisory_xact_lock(key)))
 
     @contextmanager
     def _advisory_lock(self, key: int, timeout: float | None) -> Iterator[bool]:

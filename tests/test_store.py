@@ -2,16 +2,18 @@
 after fork, and the files of earlier versions still open."""
 
 import multiprocessing
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from app import create_app
 from auth.users import LAST_SUPERVISOR, UserError, UserStore
 from sheets.history import Event, History
 from sheets.outbox import ADD, Outbox
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, created_id, post_new, sign_in
 
 BOTH = pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
 PROCESSES, EACH = 4, 10
@@ -58,6 +60,22 @@ def open_all(folder: Path, url: str) -> list[str]:
 @BOTH
 def test_worker_processes_starting_at_once_on_a_new_database_all_open_it(tmp_path, url):
     assert in_processes(open_all, tmp_path, url) == [[]] * PROCESSES
+
+
+def first_admin(users: UserStore) -> str:
+    try:
+        return users.add_first_admin(f"chefe{os.getpid()}", "Chefe", PASSWORD).username
+    except UserError:
+        return ""
+
+
+@BOTH
+def test_two_first_run_pages_sent_at_once_make_one_administrator(tmp_path, url):
+    users = UserStore(tmp_path / "users.sqlite3", url)
+
+    made = [name for name in in_processes(first_admin, users) if name]
+
+    assert [user.username for user in users.all()] == made and len(made) == 1
 
 
 def allocate(outbox: Outbox) -> list[str]:
@@ -167,3 +185,30 @@ def test_a_users_file_of_an_earlier_version_still_signs_in(tmp_path):
 
     assert sara is not None and (sara.email, sara.must_change_password) == ("", False)
     assert users.set_email("sara", "sara@exemplo.com.br").email == "sara@exemplo.com.br"
+
+
+@pytest.mark.parametrize("database_kind", ["postgresql"])
+@pytest.mark.parametrize("backend_kind", ["google"])
+def test_two_servers_on_one_database_share_users_drafts_and_case_numbers(
+    app, app_config, clinic_form, standin, tmp_path
+):
+    folder = tmp_path / "segundo"  # another machine: an instance folder of its own
+    other = create_app(
+        {
+            **app_config,
+            "RETENCAO_OUTBOX": str(folder / "outbox.sqlite3"),
+            "RETENCAO_USERS": str(folder / "users.sqlite3"),
+        }
+    )
+    with app.app_context():
+        app.extensions["retencao.users"].set_active("leo", False)
+    here, there = sign_in(app, "analista"), sign_in(other, "analista")
+    here.post("/rascunhos/novo", data={**clinic_form, "city": "DOURADOS"})
+
+    page = there.get("/casos/novo?rascunho=1").get_data(as_text=True)
+    assert 'value="DOURADOS"' in page
+    with other.app_context():
+        assert not other.extensions["retencao.users"].find("leo").active
+    standin.go_down()
+    ids = {created_id(post_new(client, clinic_form)) for client in (here, there, here)}
+    assert len(ids) == 3  # one count of case numbers for both servers, even with Google down

@@ -23,6 +23,7 @@ from psycopg.errors import LockNotAvailable
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 _ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 _IMMEDIATE = "retencao_immediate"  # execution option: a SQLite transaction that will write
@@ -35,6 +36,11 @@ def _forget_parent_connections() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_parent_connections)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be opened (server down, wrong address, no permission); the message
+    is in pt-BR and never shows the password."""
 
 
 class Database:
@@ -56,11 +62,17 @@ class Database:
         self.engine = _engine(url or f"sqlite:///{self.path}")
         self.checkpoint_writes = checkpoint_writes and self.is_sqlite
         weakref.finalize(self, self.engine.dispose)
-        with self._transaction() as db:
-            self._one_at_a_time(db, _SCHEMA_KEY)  # workers starting at once: tables made once
-            metadata.create_all(db)
-            if migrate:
-                migrate(db)
+        try:
+            with self._transaction() as db:
+                self._one_at_a_time(db, _SCHEMA_KEY)  # workers starting at once: made once
+                metadata.create_all(db)
+                if migrate:
+                    migrate(db)
+        except OperationalError as error:
+            where = self.engine.url.render_as_string(hide_password=True)
+            raise DatabaseUnavailable(
+                f"Banco de dados indisponível ({where}): {error.orig}".strip()
+            ) from error
 
     @property
     def is_sqlite(self) -> bool:

@@ -13,6 +13,7 @@ from app import create_app
 from auth.users import LAST_SUPERVISOR, UserError, UserStore
 from sheets.history import Event, History
 from sheets.outbox import ADD, Outbox
+from store.database import DatabaseUnavailable
 from tests.conftest import PASSWORD, created_id, post_new, sign_in
 
 BOTH = pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
@@ -212,3 +213,14 @@ def test_two_servers_on_one_database_share_users_drafts_and_case_numbers(
     standin.go_down()
     ids = {created_id(post_new(client, clinic_form)) for client in (here, there, here)}
     assert len(ids) == 3  # one count of case numbers for both servers, even with Google down
+
+
+@pytest.mark.parametrize("backend_kind", ["local"])
+def test_a_database_that_cannot_be_reached_is_named_without_its_password(app_config, tmp_path):
+    url = f"postgresql+psycopg://retencao:segredo@/retencao?host={tmp_path}"
+
+    with pytest.raises(DatabaseUnavailable) as refused:
+        create_app({**app_config, "RETENCAO_DATABASE_URL": url})
+
+    assert str(refused.value).startswith("Banco de dados indisponível (postgresql+psycopg://")
+    assert str(tmp_path) in str(refused.value) and "segredo" not in str(refused.value)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from auth.access import ROLES
@@ -151,7 +152,10 @@ class UserStore(Database):
             "email": email,
             "must_change_password": int(must_change_password),
         }
-        return _user(db.execute(insert(USERS).values(row).returning(*USERS.c)).one())
+        try:
+            return _user(db.execute(insert(USERS).values(row).returning(*USERS.c)).one())
+        except IntegrityError:  # on PostgreSQL, the same username added at once elsewhere
+            raise UserError(f"Já existe um usuário “{username}”.") from None
 
     def get(self, user_id: int) -> User | None:
         """The user with this id, or None."""

@@ -79,6 +79,23 @@ def test_two_first_run_pages_sent_at_once_make_one_administrator(tmp_path, url):
     assert [user.username for user in users.all()] == made and len(made) == 1
 
 
+def add_bia(users: UserStore) -> str:
+    try:
+        return users.add("bia", "Bia", "analista", PASSWORD).username
+    except UserError as error:
+        return str(error)
+
+
+@BOTH
+def test_one_username_added_at_once_by_several_processes_is_made_once(tmp_path, url):
+    users = UserStore(tmp_path / "users.sqlite3", url)
+
+    answers = in_processes(add_bia, users)
+
+    assert sorted(answers) == sorted(["bia", *["Já existe um usuário “bia”."] * (PROCESSES - 1)])
+    assert [user.username for user in users.all()] == ["bia"]
+
+
 def allocate(outbox: Outbox) -> list[str]:
     return [outbox.allocate_id(2025, 0) for _ in range(EACH)]
 

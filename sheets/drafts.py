@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Column, MetaData, Table, Text, delete, select, update
+from sqlalchemy import Column, MetaData, Table, Text, delete, select
 
 from store.database import Database, upsert
 
@@ -85,13 +85,13 @@ class Drafts(Database):
     def hand_over(self, old_owner: str, new_owner: str) -> None:
         """Give ``old_owner``'s drafts to ``new_owner``; they replace its drafts of the same
         targets, being newer."""
-        handed = select(DRAFTS.c.target).where(DRAFTS.c.owner == old_owner).with_for_update()
+        given = DRAFTS.c.owner == old_owner
         with self._transaction() as db:
-            targets = db.execute(handed).scalars().all()
-            db.execute(
-                delete(DRAFTS).where(DRAFTS.c.owner == new_owner, DRAFTS.c.target.in_(targets))
-            )
-            db.execute(update(DRAFTS).where(DRAFTS.c.owner == old_owner).values(owner=new_owner))
+            handed = db.execute(select(DRAFTS).where(given).with_for_update()).mappings().all()
+            for draft in handed:
+                kept = {"saved_at": draft["saved_at"], "fields": draft["fields"]}
+                db.execute(upsert(db, DRAFTS, {**draft, "owner": new_owner}, kept))
+            db.execute(delete(DRAFTS).where(given))
 
     def _oldest(self) -> str:
         return (self.clock() - self.keep).isoformat()

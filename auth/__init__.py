@@ -43,7 +43,7 @@ class SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     """Users, sign-in, the per-request role check and the security headers."""
     path = app.config["RETENCAO_USERS"] or Path(app.instance_path) / "users.sqlite3"
-    app.extensions[_USERS] = UserStore(Path(path))
+    app.extensions[_USERS] = UserStore(Path(path), app.config["RETENCAO_DATABASE_URL"])
     app.session_interface = SessionInterface()
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,

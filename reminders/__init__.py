@@ -145,7 +145,7 @@ def init_app(app: Flask, send_in_background: bool) -> None:
         book = get_book()
     state = None
     if not missing:
-        state = SentDigests(book.outbox.path.with_name("reminders.sqlite3"))
+        state = SentDigests(book.outbox.path.with_name("reminders.sqlite3"), book.outbox.url)
     reminders = Reminders(app, missing, state)
     app.extensions[_EXTENSION] = reminders
     app.cli.add_command(reminders_cli)

@@ -48,7 +48,7 @@ class CaseBook:
         self.backend = backend
         self.outbox = outbox
         self.clock = clock
-        self.history = History(outbox.path)
+        self.history = History(outbox.path, outbox.url)
         self.history_tab = history_tab
         self.sync = Sync(
             backend, clock, sync_seconds, outbox, full_sync_seconds, on_changes=self._noticed

@@ -9,6 +9,7 @@ from sheets import get_book
 from tests.conftest import PEOPLE, created_id, post_new, sign_in
 from tests.html import hidden_value, text
 
+pytestmark = pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
 HISTORY = "Histórico"
 OPEN_CASE = {"status": "Em andamento", "end_date": ""}
 

@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import is_running_from_reloader
 
 import auth
+import reminders
 import sheets
 import views
 
@@ -20,12 +21,26 @@ DEFAULTS = {
     "RETENCAO_HISTORY_WORKSHEET": "Histórico",
     "RETENCAO_TIMEZONE": "America/Sao_Paulo",
     "RETENCAO_PAGE_SIZE": 25,
+    "RETENCAO_DATABASE_URL": "",
     "RETENCAO_OUTBOX": "",
     "RETENCAO_OUTBOX_INTERVAL": 30,
     "RETENCAO_DRAFT_DAYS": 7,
     "RETENCAO_SYNC_SECONDS": 10,
     "RETENCAO_FULL_SYNC_SECONDS": 120,
     "RETENCAO_SLA_DAYS": 30,
+    "RETENCAO_BENEFICIARY_NOTICE_DAYS": 30,
+    "RETENCAO_PUBLIC_URL": "",
+    "RETENCAO_SMTP_HOST": "",
+    "RETENCAO_SMTP_PORT": 587,
+    "RETENCAO_SMTP_STARTTLS": "1",
+    "RETENCAO_SMTP_USER": "",
+    "RETENCAO_SMTP_PASSWORD": "",
+    "RETENCAO_SMTP_SENDER": "",
+    "RETENCAO_SMTP_TIMEOUT": 30,
+    "RETENCAO_REMINDERS_HOUR": 7,
+    "RETENCAO_REMINDERS_DAYS": 7,
+    "RETENCAO_REMINDERS_INTERVAL": 300,
+    "RETENCAO_BOARD_CLOSED_DAYS": 30,
     "RETENCAO_IMPORT_MAX_BYTES": 5_000_000,
     "RETENCAO_IMPORT_FOLDER": "",
     "RETENCAO_IMPORT_MAX_UNZIPPED_BYTES": 50_000_000,
@@ -56,12 +71,26 @@ ENVIRONMENT_SETTINGS = (
     "RETENCAO_HISTORY_WORKSHEET",
     "RETENCAO_TIMEZONE",
     "RETENCAO_PAGE_SIZE",
+    "RETENCAO_DATABASE_URL",
     "RETENCAO_OUTBOX",
     "RETENCAO_OUTBOX_INTERVAL",
     "RETENCAO_DRAFT_DAYS",
     "RETENCAO_SYNC_SECONDS",
     "RETENCAO_FULL_SYNC_SECONDS",
     "RETENCAO_SLA_DAYS",
+    "RETENCAO_BENEFICIARY_NOTICE_DAYS",
+    "RETENCAO_PUBLIC_URL",
+    "RETENCAO_SMTP_HOST",
+    "RETENCAO_SMTP_PORT",
+    "RETENCAO_SMTP_STARTTLS",
+    "RETENCAO_SMTP_USER",
+    "RETENCAO_SMTP_PASSWORD",
+    "RETENCAO_SMTP_SENDER",
+    "RETENCAO_SMTP_TIMEOUT",
+    "RETENCAO_REMINDERS_HOUR",
+    "RETENCAO_REMINDERS_DAYS",
+    "RETENCAO_REMINDERS_INTERVAL",
+    "RETENCAO_BOARD_CLOSED_DAYS",
     "RETENCAO_IMPORT_MAX_BYTES",
     "RETENCAO_IMPORT_FOLDER",
     "RETENCAO_IMPORT_MAX_UNZIPPED_BYTES",
@@ -104,9 +133,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     proxies = int(app.config["RETENCAO_PROXIES"])
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    sheets.init_app(app, send_in_background=_serves_pages(app, command))
+    serves_pages = _serves_pages(app, command)
+    sheets.init_app(app, send_in_background=serves_pages)
     auth.init_app(app)
     views.init_app(app)
+    reminders.init_app(app, send_in_background=serves_pages)
     return app
 
 

@@ -43,7 +43,7 @@ class SessionInterface(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     """Users, sign-in, the per-request role check and the security headers."""
     path = app.config["RETENCAO_USERS"] or Path(app.instance_path) / "users.sqlite3"
-    app.extensions[_USERS] = UserStore(Path(path))
+    app.extensions[_USERS] = UserStore(Path(path), app.config["RETENCAO_DATABASE_URL"])
     app.session_interface = SessionInterface()
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -94,8 +94,13 @@ def _load_user(user_id: str):
     return user
 
 
+# What a user whose password must change may open until it does.
+_WHILE_CHANGING = frozenset({"auth.change_password", "auth.logout"})
+
+
 def _enforce():
-    """Send strangers to sign in and refuse what the user's role does not allow."""
+    """Send strangers to sign in, a user with a one-time password to change it, and refuse
+    what the user's role does not allow."""
     if request.endpoint is None or request.endpoint == "static":
         return None  # 404s and the style sheet
     view = current_app.view_functions[request.endpoint]
@@ -105,6 +110,8 @@ def _enforce():
         return redirect(url_for("auth.first_admin"))
     if not current_user.is_authenticated:
         return _answer_refused() or current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    if current_user.must_change_password and request.endpoint not in _WHILE_CHANGING:
+        return redirect(url_for("auth.change_password"))
     required = getattr(view, "required_role", None)
     if required is None or not allows(current_user.role, required):
         abort(403)

@@ -1,4 +1,4 @@
-"""``flask users add|list|disable|enable|passwd|role``: manage who may sign in."""
+"""``flask users add|list|disable|enable|passwd|role|email``: manage who may sign in."""
 
 import click
 from flask.cli import AppGroup
@@ -23,10 +23,11 @@ def _run(action) -> None:
 @click.argument("username")
 @click.option("--name", "-n", prompt="Nome", help="Nome da pessoa, como assina os casos.")
 @click.option("--role", "-r", type=click.Choice(ROLES), default="analista", show_default=True)
+@click.option("--email", "-e", default="", help="E-mail da pessoa, para os lembretes.")
 @click.password_option("--password", prompt="Senha", confirmation_prompt="Repita a senha")
-def add(username: str, name: str, role: str, password: str) -> None:
+def add(username: str, name: str, role: str, email: str, password: str) -> None:
     """Cria uma conta."""
-    _run(lambda: get_users().add(username, name, role, password))
+    _run(lambda: get_users().add(username, name, role, password, email=email))
 
 
 @users_cli.command("list")
@@ -34,7 +35,7 @@ def list_users() -> None:
     """Lista as contas."""
     for user in get_users().all():
         state = "ativo" if user.active else "desativado"
-        click.echo(f"{user.username}\t{user.role}\t{state}\t{user.name}")
+        click.echo(f"{user.username}\t{user.role}\t{state}\t{user.name}\t{user.email}")
 
 
 @users_cli.command("disable")
@@ -65,3 +66,11 @@ def passwd(username: str, password: str) -> None:
 def role(username: str, role: str) -> None:
     """Muda o perfil de uma conta."""
     _run(lambda: get_users().set_role(username, role))
+
+
+@users_cli.command("email")
+@click.argument("username")
+@click.argument("email")
+def email(username: str, email: str) -> None:
+    """Muda o e-mail de uma conta ("" apaga)."""
+    _run(lambda: get_users().set_email(username, email))

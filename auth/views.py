@@ -3,6 +3,7 @@
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
+from blinker import Namespace
 from flask import (
     Blueprint,
     current_app,
@@ -18,12 +19,14 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from auth.access import READER, public, requires
-from auth.forms import FirstAdminForm, LoginForm
+from auth.forms import ChangePasswordForm, FirstAdminForm, LoginForm
 from auth.users import UserError, UserStore
 
 bp = Blueprint("auth", __name__)
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 _USERS = "retencao.users"
+# A user changed their own password (``user``): views/team.py keeps it in the history.
+password_changed = Namespace().signal("password-changed")
 
 
 def get_users() -> UserStore:
@@ -100,12 +103,34 @@ def first_admin():
             login_user(user)
             session.permanent = True
             flash(
-                f"Bem-vindo(a), {user.name}! Crie as contas da equipe com “flask users add”.",
+                f"Bem-vindo(a), {user.name}! Crie as contas da equipe em “Equipe”, no alto.",
                 "success",
             )
             return redirect(url_for("cases.index"))
     status = HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200
     return render_template("auth/first_admin.html", form=form), status
+
+
+@bp.route("/trocar-senha", methods=["GET", "POST"])
+@requires(READER)
+def change_password():
+    """The signed-in user's own new password; the only page open while a one-time password
+    given by a supervisor waits to be changed."""
+    users = get_users()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if users.authenticate(current_user.username, form.current.data) is None:
+            form.current.errors.append("Senha atual incorreta.")
+        elif form.password.data == form.current.data:
+            form.password.errors.append("Escolha uma senha diferente da atual.")
+        else:
+            user = users.set_password(current_user.username, form.password.data)
+            login_user(user)  # the new session key: other sessions end, this one goes on
+            password_changed.send(current_app._get_current_object(), user=user)  # type: ignore[attr-defined]
+            flash("Senha trocada.", "success")
+            return redirect(url_for("cases.index"))
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status
 
 
 def too_many_attempts(_error):

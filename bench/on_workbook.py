@@ -103,7 +103,7 @@ def _sentence(rng: random.Random, number: int, words: int) -> str:
 
 def realistic_workbook(path: Path, count: int) -> None:
     """A workbook of ``count`` realistic cases, made by the app and filled by openpyxl."""
-    with create_app(_settings(path.parent, path)).app_context():
+    with create_app(app_settings(path.parent, path)).app_context():
         get_book().backend.read()  # the app creates the file with its header row
     workbook = openpyxl.load_workbook(path)
     rng = random.Random(count)
@@ -113,7 +113,7 @@ def realistic_workbook(path: Path, count: int) -> None:
     workbook.save(path)
 
 
-def _settings(folder: Path, workbook: Path) -> dict:
+def app_settings(folder: Path, workbook: Path) -> dict:
     return {
         "SECRET_KEY": "bench",
         "RETENCAO_WORKBOOK": str(workbook),
@@ -134,10 +134,10 @@ def _ms(action) -> float:
 def app_times(path: Path, saves: int = 5) -> dict[str, float]:
     """Milliseconds of the app on the workbook at ``path``: first load, save, edit, a save
     right after another process saved, reload, history flush (medians of ``saves``)."""
-    other = create_app(_settings(path.parent, path))  # a second worker process, as it were
+    other = create_app(app_settings(path.parent, path))  # a second worker process, as it were
     with other.app_context():
         get_book().sync.refresh(True)  # it has served pages: its snapshot is loaded
-    with create_app(_settings(path.parent, path)).app_context():
+    with create_app(app_settings(path.parent, path)).app_context():
         book = get_book()
         times = {"first load": _ms(lambda: book.sync.refresh(True))}
         rng = random.Random(7)

@@ -1,9 +1,11 @@
-"""Retenção benchmarks: Sheets calls and time per operation, workbook I/O, concurrent saves, quota.
+"""Retenção benchmarks: Sheets calls and time per operation, workbook I/O, concurrent saves, quota,
+the board's time and bytes.
 
 Prints tables; asserts nothing (the tests do that). Google is the in-process stand-in from
 tests/standin, sleeping ``--latency`` seconds per call. Run from the repository folder:
 
     .venv/bin/python bench/run.py [--sizes 100 1000 10000] [--latency 0.15]
+    .venv/bin/python bench/run.py --only board [--board-sizes 1000 10000]
 """
 
 import argparse
@@ -21,7 +23,8 @@ from urllib.parse import unquote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import on_workbook  # noqa: E402  (bench/ is on sys.path when this script runs)
+import board  # noqa: E402  (bench/ is on sys.path when this script runs)
+import on_workbook  # noqa: E402
 
 from app import DEFAULTS, create_app  # noqa: E402
 from auth.users import UserStore  # noqa: E402
@@ -57,7 +60,8 @@ def config(folder: Path) -> dict:
 
 
 def signed_in(app):
-    """A test client signed in as a supervisor, so pages are timed, not the sign-in redirect."""
+    """A test client signed in as a supervisor, so pages are timed, not the sign-in redirect
+    (nor the first-access page, which a store without users leads to)."""
     store = UserStore(Path(app.config["RETENCAO_USERS"]))
     if store.find("bench") is None:
         store.add("bench", "Bench", "supervisor", PASSWORD)
@@ -132,12 +136,21 @@ def google_operations(cases: int, latency: float) -> list[tuple]:
             edited, base = replace(added[0], city="Dourados"), fingerprint(added[0])
             measure("salvar edição", lambda: book.update(edited.case_id, edited, base, "Bia"))
             book.sync.refresh()
-            measure("lista de casos", lambda: client.get("/"))
-            measure("painel", lambda: client.get("/painel"))
+            measure("lista de casos", lambda: page(client, "/"))
+            measure("lista por dias em aberto", lambda: page(client, "/?ordem=dias&sentido=desc"))
+            measure("lista, busca ao digitar", lambda: page(client, "/?q=silva"))
+            measure("painel", lambda: page(client, "/painel"))
             measure("verificação sem mudança", book.sync.refresh)
             sheet.set_cell(added[0].case_id, "Status retenção", "Desligamento")
             measure("verificação com edição na planilha", book.sync.refresh)
         return results
+
+
+def page(client, url: str) -> None:
+    """Ask for a page; stop the run if it is not the page itself (a redirect, an error)."""
+    answer = client.get(url)
+    if answer.status_code != 200:
+        raise RuntimeError(f"{url} answered {answer.status_code} {answer.location or ''}")
 
 
 def detection_delays(cases: int, latency: float, samples: int = 20) -> dict:
@@ -234,7 +247,16 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.15, help="seconds per Google call")
     parser.add_argument("--submitters", type=int, default=20)
     parser.add_argument("--each", type=int, default=10)
+    parser.add_argument("--board-sizes", type=int, nargs="+", default=[1000, 10_000])
+    parser.add_argument("--only", choices=["board"], help="run only that table")
     args = parser.parse_args()
+    if args.only != "board":
+        print_others(args)
+    board.print_board(args.board_sizes, signed_in)
+
+
+def print_others(args: argparse.Namespace) -> None:
+    """Every table but the board's."""
     print_google(args.sizes, args.latency)
     print_detection(args.sizes, args.latency)
     print()

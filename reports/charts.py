@@ -19,6 +19,7 @@ from retention.indicators import (
     CompletionTime,
     DayRange,
     MonthCount,
+    MonthlyRetention,
     OfferOutcome,
     ReasonCount,
     RetentionRate,
@@ -31,7 +32,7 @@ WIDTH = 5.8  # inches; the page scales the image to its column
 BAR_HEIGHT = 0.34  # inches per bar of a horizontal bar chart
 TOP_REASONS = 12  # reasons (rows) in the per-operadora / per-UF charts
 CHAR_WIDTH = 0.075  # inches, about, of a 10 pt character
-HEATMAP_LABELS = 2.4  # inches for the column names of a per-group chart before they slant
+REASON_CHARS = 32  # characters of a reason's name over a column of a per-group chart
 BLANK = "(em branco)"
 
 # Set once for the process: rc_context would race between request threads.
@@ -76,6 +77,36 @@ def retention(rate: RetentionRate) -> Figure:
     _label_bars(axes, bars, [ptbr.format_int(v) for v in values])
     axes.invert_yaxis()
     _count_axis(axes, "x", "casos encerrados")
+    return figure
+
+
+def retention_trend(months: Sequence[MonthlyRetention]) -> Figure:
+    """The retention rate of each month that closed retention cases, as a line."""
+    figure, axes = _figure("Taxa de retenção por mês", 3.4)
+    positions = list(range(len(months)))
+    rates = [m.rate or 0.0 for m in months]
+    axes.plot(positions, rates, color=GREEN, marker="o", linewidth=2)
+    if len(months) <= 12:
+        for position, month in zip(positions, months, strict=True):
+            label = (
+                f"{ptbr.format_percent(month.rate)} de {ptbr.format_int(month.retention_closed)}"
+            )
+            axes.annotate(
+                label,
+                (position, month.rate or 0.0),
+                textcoords="offset points",
+                xytext=(0, 7),
+                ha="center",
+                fontsize=9,
+            )
+    axes.set_ylim(0, 1.15)
+    axes.yaxis.set_major_locator(MultipleLocator(0.25))
+    axes.yaxis.set_major_formatter(PERCENTS)
+    axes.set_ylabel("Retenção Efetiva ÷ encerradas")
+    axes.set_xticks(positions, [m.month for m in months])
+    axes.set_xlim(-0.5, len(months) - 0.5)
+    if len(months) > 6:
+        axes.tick_params(axis="x", labelrotation=45)
     return figure
 
 
@@ -145,30 +176,23 @@ def reasons(ranked: Sequence[ReasonCount]) -> Figure:
 def reasons_by(
     ranked: Sequence[ReasonCount], groups: Mapping[str, Sequence[ReasonCount]], group: str
 ) -> Figure:
-    """Cases per reason (the most cited overall) and per group, as a table of shaded cells."""
+    """Cases per group (a row each) and reason (the most cited overall, a column each), as a
+    table of shaded cells as wide as the other charts, so its text is as large as theirs."""
     top = [r.reason for r in ranked[:TOP_REASONS]]
     names = list(groups)
-    counts = [[_cases_of(groups[name], reason) for name in names] for reason in top]
+    counts = [[_cases_of(groups[name], reason) for reason in top] for name in names]
+    reasons = [_clipped(reason or BLANK) for reason in top]
     shown = f" (os {len(top)} motivos mais citados)" if len(ranked) > len(top) else ""
-    figure, axes = _figure(
-        f"Motivos por {group}{shown}",
-        1.8 + BAR_HEIGHT * len(top),
-        max(WIDTH, 3.5 + 0.75 * len(names)),
-    )
-    image = axes.imshow(counts, cmap="Blues", aspect="auto", vmin=0)
+    labels = max(len(reason) for reason in reasons) * CHAR_WIDTH
+    figure, axes = _figure(f"Motivos por {group}{shown}", 1.0 + labels + BAR_HEIGHT * len(names))
+    axes.imshow(counts, cmap="Blues", aspect="auto", vmin=0)
     _write_counts(axes, counts)
-    axes.set_xticks(range(len(names)), [n or BLANK for n in names])
-    axes.set_yticks(range(len(top)), [r or BLANK for r in top])
+    axes.set_xticks(range(len(top)), reasons, rotation=90)
+    axes.set_yticks(range(len(names)), [n or BLANK for n in names])
     axes.xaxis.tick_top()
-    if len(names) * max(len(n) for n in names) * CHAR_WIDTH > HEATMAP_LABELS:
-        axes.tick_params(axis="x", labelrotation=30)
-        for label in axes.get_xticklabels():
-            label.set(ha="left", rotation_mode="anchor")
     axes.tick_params(length=0)
     for side in axes.spines.values():
         side.set_visible(False)
-    scale = figure.colorbar(image, ax=axes, format=INTEGERS, shrink=0.8, label="casos")
-    scale.locator = MaxNLocator(integer=True)
     return figure
 
 
@@ -266,6 +290,11 @@ def _write_counts(axes: Axes, counts: list[list[int]]) -> None:
         for column, value in enumerate(values):
             colour = "white" if value > peak * 0.6 else INK
             axes.text(column, row, ptbr.format_int(value), ha="center", va="center", color=colour)
+
+
+def _clipped(name: str) -> str:
+    """``name``, cut with an ellipsis if longer than ``REASON_CHARS``."""
+    return name if len(name) <= REASON_CHARS else name[: REASON_CHARS - 1] + "…"
 
 
 def _cases_of(ranked: Sequence[ReasonCount], reason: str) -> int:

@@ -74,17 +74,29 @@ class Indicator:
         return self.draw(cases) if self.has_data(cases) else charts.no_data(self.title)
 
 
+def _month_name(month: str) -> str:
+    """``2025-05`` as ``mai/2025``."""
+    return ptbr.format_month(date(int(month[:4]), int(month[5:]), 1))
+
+
 def _months(cases: list[Case]) -> list[indicators.MonthCount]:
     """The months as ``mai/2025``, then the cases without a date, if any."""
     result = indicators.monthly(cases)
-    named = [
-        replace(m, month=ptbr.format_month(date(int(m.month[:4]), int(m.month[5:]), 1)))
-        for m in result.months
-    ]
+    named = [replace(m, month=_month_name(m.month)) for m in result.months]
     if result.opened_undated or result.closed_undated:
         undated = indicators.MonthCount(UNDATED, result.opened_undated, result.closed_undated)
         named.append(undated)
     return named
+
+
+def _months_with_data(cases: list[Case]) -> list[indicators.MonthCount]:
+    """The months that opened or closed a case: the chart's axis skips the empty ones."""
+    return [m for m in _months(cases) if m.month != UNDATED and (m.opened or m.closed)]
+
+
+def _retention_months(cases: list[Case]) -> list[indicators.MonthlyRetention]:
+    """The retention rate per month, months as ``mai/2025``."""
+    return [replace(m, month=_month_name(m.month)) for m in indicators.retention_by_month(cases)]
 
 
 def _any_reason(cases: Sequence[Case]) -> bool:
@@ -124,9 +136,25 @@ INDICATORS: tuple[Indicator, ...] = (
         " retenção para estes filtros.",
     ),
     Indicator(
+        name="retencao-mes",
+        title="Taxa de retenção por mês",
+        draw=lambda cs: charts.retention_trend(_retention_months(cs)),
+        tables=(
+            Table(
+                "retencao-mes",
+                "Taxa de retenção por mês",
+                indicators.MonthlyRetention,
+                _retention_months,
+            ),
+        ),
+        has_data=lambda cs: bool(indicators.retention_by_month(cs)),
+        empty="Nenhum caso encerrado como Retenção Efetiva ou Desligamento com Data final: ainda"
+        " não há taxa de retenção por mês para estes filtros.",
+    ),
+    Indicator(
         name="mensal",
         title="Casos abertos e encerrados por mês",
-        draw=lambda cs: charts.monthly([m for m in _months(cs) if m.month != UNDATED]),
+        draw=lambda cs: charts.monthly(_months_with_data(cs)),
         tables=(Table("mensal", "Abertos e encerrados por mês", indicators.MonthCount, _months),),
         has_data=lambda cs: bool(indicators.monthly(cs).months),
         empty="Nenhum caso com data de início ou de encerramento para estes filtros.",

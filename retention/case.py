@@ -10,7 +10,7 @@ from types import MappingProxyType
 from retention.choices import STATUS_OPEN
 
 CONTACT_SLOTS = 8
-SIGN_OFF_FIELDS = ("supervisor_signature", "signed_on")
+SIGN_OFF_FIELDS = ("supervisor_signature", "signed_on", "sign_off_comment")
 _CASE_ID = re.compile(r"RET-(\d{4})-(\d+)")
 
 
@@ -95,6 +95,7 @@ class Case:
     # Sign-off (SIGN_OFF_FIELDS): set by a supervisor on a closed case, never by the form
     supervisor_signature: str = ""
     signed_on: date | None = None
+    sign_off_comment: str = ""
     # Bookkeeping, set by the case book
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -115,7 +116,7 @@ class Case:
 
     def unsigned(self) -> "Case":
         """The case without its supervisor's sign-off."""
-        return replace(self, supervisor_signature="", signed_on=None)
+        return replace(self, supervisor_signature="", signed_on=None, sign_off_comment="")
 
     @property
     def awaits_sign_off(self) -> bool:

@@ -4,9 +4,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from retention.case import Case
+from retention.choices import STATUS_DISMISSED
 
 CONTACT_LOST = "Perda de Contato"
 NOTICE_DAYS = 60  # the contract's notice before a provider stops serving patients
+# Lei 9.656/98 art. 17 §1: beneficiaries are told of a dentist's substitution 30 days ahead
+BENEFICIARY_NOTICE_DAYS = 30
+SIGNED_STEP = "Assinado pelo supervisor"
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,13 @@ def checklist(case: Case) -> list[Item]:
         Item("Prints no protocolo", case.prints_in_protocol),
         Item("Contato buscado nas redes concorrentes", case.competitor_search),
         Item("Data final preenchida", case.end_date is not None),
-        Item("Assinado pelo supervisor", case.is_signed),
+        Item(SIGNED_STEP, case.is_signed),
     ]
+
+
+def missing_before_sign_off(case: Case) -> list[Item]:
+    """The steps not done besides the signature itself: what signing "mesmo assim" skips."""
+    return [item for item in checklist(case) if not item.done and item.label != SIGNED_STEP]
 
 
 def progress(items: list[Item]) -> str:
@@ -55,10 +64,26 @@ def deadline(case: Case, today: date, sla_days: int) -> Deadline | None:
     if not case.is_open or case.protocol_date is None:
         return None
     days_open = (today - case.protocol_date).days
-    notice_ends = case.protocol_date + timedelta(days=NOTICE_DAYS)
+    ends = case.protocol_date + timedelta(days=NOTICE_DAYS)
     return Deadline(
         days_open=days_open,
         overdue_by=max(0, days_open - sla_days),
-        notice_ends=notice_ends,
-        notice_days_left=(notice_ends - today).days,
+        notice_ends=ends,
+        notice_days_left=(ends - today).days,
     )
+
+
+def notice_ends(case: Case) -> date | None:
+    """The day the contractual notice ends: NOTICE_DAYS after Dt. abertura protocolo."""
+    if case.protocol_date is None:
+        return None
+    return case.protocol_date + timedelta(days=NOTICE_DAYS)
+
+
+def beneficiary_notice_by(case: Case, days: int = BENEFICIARY_NOTICE_DAYS) -> date | None:
+    """The day by which beneficiaries must be told of the substitution: ``days`` before the
+    contractual notice ends; None unless the case ends in Desligamento."""
+    ends = notice_ends(case)
+    if case.status != STATUS_DISMISSED or ends is None:
+        return None
+    return ends - timedelta(days=days)

@@ -12,10 +12,11 @@ UFS: tuple[str, ...] = (
 )  # fmt: skip
 
 STATUS_OPEN = "Em andamento"
+STATUS_DISMISSED = "Desligamento"
 STATUSES: tuple[str, ...] = (
     STATUS_OPEN,
     "Retenção Efetiva",
-    "Desligamento",
+    STATUS_DISMISSED,
     "Não se trata de Retenção",
 )
 

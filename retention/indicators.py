@@ -51,6 +51,23 @@ class MonthCount:
 
 
 @dataclass(frozen=True)
+class MonthlyRetention:
+    """The retention rate of the retention cases closed in one month (``aaaa-mm``)."""
+
+    HEADERS: ClassVar[tuple[str, ...]] = (
+        "Mês",
+        "Retenção Efetiva",
+        "Retenções encerradas",
+        "Taxa de retenção",
+    )
+
+    month: str
+    retained: int
+    retention_closed: int
+    rate: float | None
+
+
+@dataclass(frozen=True)
 class Monthly:
     """Every month from the first to the last with a case, and the cases without a date."""
 
@@ -157,6 +174,19 @@ def monthly(cases: Sequence[Case]) -> Monthly:
         opened_undated=sum(_opened_on(case) is None for case in cases),
         closed_undated=sum(_is_closed(case) and case.end_date is None for case in cases),
     )
+
+
+def retention_by_month(cases: Iterable[Case]) -> list[MonthlyRetention]:
+    """The retention rate per month of Data final, only the months that closed a retention
+    case (Retenção Efetiva or Desligamento), oldest first."""
+    by_month: dict[str, list[Case]] = {}
+    for case in cases:
+        if case.status in (RETAINED, LEFT) and case.end_date:
+            by_month.setdefault(_month(case.end_date), []).append(case)
+    return [
+        MonthlyRetention(month, rate.retained, rate.retention_closed, rate.rate)
+        for month, rate in ((m, retention_rate(by_month[m])) for m in sorted(by_month))
+    ]
 
 
 def completion_days(cases: Iterable[Case]) -> list[int]:

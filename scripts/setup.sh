@@ -15,7 +15,7 @@ PYTHON_PACKAGES="python3 python3-venv"
 # tests; node for the Apps Script tests and npm for axe-core (the accessibility tests), from
 # Debian only when the commands are missing (a node from elsewhere brings its own npm, which
 # Debian's npm package would conflict with).
-TEST_PACKAGES="chromium libatomic1 libreoffice-calc-nogui"
+TEST_PACKAGES="chromium libatomic1 libreoffice-calc-nogui postgresql"
 TEST_COMMANDS="node:nodejs npm:npm"
 
 missing_packages() {

@@ -45,7 +45,10 @@ def init_app(app: Flask, send_in_background: bool) -> None:
         app.logger.critical(problem)
         raise RuntimeError(problem)
     instance = Path(app.instance_path)
-    outbox = Outbox(Path(app.config["RETENCAO_OUTBOX"] or instance / "outbox.sqlite3"))
+    outbox = Outbox(
+        Path(app.config["RETENCAO_OUTBOX"] or instance / "outbox.sqlite3"),
+        url=app.config["RETENCAO_DATABASE_URL"],
+    )
     zone = ZoneInfo(app.config["RETENCAO_TIMEZONE"])
 
     def clock() -> datetime:
@@ -61,7 +64,8 @@ def init_app(app: Flask, send_in_background: bool) -> None:
     )
     app.extensions[_EXTENSION] = book
     keep = timedelta(days=float(app.config["RETENCAO_DRAFT_DAYS"]))
-    app.extensions[_DRAFTS] = Drafts(outbox.path.with_name("drafts.sqlite3"), keep, clock)
+    drafts = outbox.path.with_name("drafts.sqlite3")
+    app.extensions[_DRAFTS] = Drafts(drafts, keep, clock, outbox.url)
     app.cli.add_command(sheet_cli)
     interval = float(app.config["RETENCAO_OUTBOX_INTERVAL"])
     if send_in_background and interval > 0:

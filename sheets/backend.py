@@ -14,6 +14,11 @@ class Backend(Protocol):
 
     description: str
 
+    @property
+    def public_description(self) -> str:
+        """The storage named for every user: no path of the server's folders."""
+        ...
+
     def read(self) -> Table:
         """The whole table; may come from a cache that is known to be current."""
         ...

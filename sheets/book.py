@@ -51,7 +51,7 @@ class CaseBook:
         self.backend = backend
         self.outbox = outbox
         self.clock = clock
-        self.history = History(outbox.path)
+        self.history = History(outbox.path, outbox.url)
         self.history_tab = history_tab
         self.sync = Sync(
             backend, clock, sync_seconds, outbox, full_sync_seconds, on_changes=self._noticed
@@ -62,12 +62,15 @@ class CaseBook:
         """Set while the sheet cannot be read and pages show an older snapshot."""
         return self.sync.stale
 
-    def cases(self) -> list[Case]:
-        """Every case, newest first, including new ones still waiting for the sheet."""
+    def cases(self, newest_first: bool = True) -> list[Case]:
+        """Every case, newest first (or in no given order: the board sorts its own lanes),
+        including new ones still waiting for the sheet."""
         stored: dict[str, Case | None] = dict(self.sync.snapshot().cases)
         for entry in self.outbox.entries(state=None):
             stored[entry.case_id] = _with_entry(stored.get(entry.case_id), entry)
         cases = [case for case in stored.values() if case is not None]
+        if not newest_first:
+            return cases
         return sorted(cases, key=lambda c: (c.created_at or datetime.min, c.case_id), reverse=True)
 
     def get(self, case_id: str) -> Case:

@@ -164,6 +164,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Supervisor", "supervisor"),
     Column("Assinatura supervisor", "supervisor_signature"),
     Column("Data assinatura supervisor", "signed_on", Kind.DATE),
+    Column("Comentário assinatura supervisor", "sign_off_comment"),
     Column("Criado em", "created_at", Kind.DATETIME, owner=Owner.BOOK),
     Column("Atualizado em", "updated_at", Kind.DATETIME, owner=Owner.BOOK),
     Column("Atualizado por", "updated_by", owner=Owner.BOOK),

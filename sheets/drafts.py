@@ -12,18 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sheets.local_db import LocalDatabase
+from sqlalchemy import Column, MetaData, Table, Text, delete, select
+
+from store.database import Database, upsert
 
 NEW = "novo"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS drafts (
-    owner TEXT NOT NULL,
-    target TEXT NOT NULL,
-    saved_at TEXT NOT NULL,
-    fields TEXT NOT NULL,
-    PRIMARY KEY (owner, target)
-);
-"""
+METADATA = MetaData()
+DRAFTS = Table(
+    "drafts",
+    METADATA,
+    Column("owner", Text, primary_key=True),
+    Column("target", Text, primary_key=True),
+    Column("saved_at", Text, nullable=False),
+    Column("fields", Text, nullable=False),
+)
 
 
 @dataclass(frozen=True)
@@ -40,23 +42,23 @@ class Draft:
         return self.target == NEW
 
 
-class Drafts(LocalDatabase):
+class Drafts(Database):
     """Every user's unsaved forms; a draft older than ``keep`` is gone."""
 
-    def __init__(self, path: Path, keep: timedelta, clock: Callable[[], datetime]) -> None:
-        super().__init__(path, _SCHEMA)
+    def __init__(
+        self, path: Path, keep: timedelta, clock: Callable[[], datetime], url: str = ""
+    ) -> None:
+        super().__init__(path, METADATA, url)
         self.keep = keep
         self.clock = clock
 
     def save(self, owner: str, target: str, fields: Sequence[tuple[str, str]]) -> datetime:
         """Keep ``fields`` as the owner's draft for ``target``, replacing any older one."""
         now = self.clock()
-        with self._transaction() as db:
-            db.execute("DELETE FROM drafts WHERE saved_at < ?", (self._oldest(),))
-            db.execute(
-                "INSERT OR REPLACE INTO drafts (owner, target, saved_at, fields) VALUES (?,?,?,?)",
-                (owner, target, now.isoformat(), json.dumps(list(fields))),
-            )
+        kept = {"saved_at": now.isoformat(), "fields": json.dumps(list(fields))}
+        with self._connect() as db:
+            db.execute(delete(DRAFTS).where(DRAFTS.c.saved_at < self._oldest()))
+            db.execute(upsert(db, DRAFTS, {"owner": owner, "target": target, **kept}, kept))
         return now
 
     def get(self, owner: str, target: str) -> Draft | None:
@@ -66,29 +68,30 @@ class Drafts(LocalDatabase):
 
     def of_owner(self, owner: str) -> list[Draft]:
         """The owner's drafts, newest first."""
+        query = (
+            select(DRAFTS.c.owner, DRAFTS.c.target, DRAFTS.c.saved_at, DRAFTS.c.fields)
+            .where(DRAFTS.c.owner == owner, DRAFTS.c.saved_at >= self._oldest())
+            .order_by(DRAFTS.c.saved_at.desc())
+        )
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT owner, target, saved_at, fields FROM drafts WHERE owner = ?"
-                " AND saved_at >= ? ORDER BY saved_at DESC",
-                (owner, self._oldest()),
-            ).fetchall()
+            rows = db.execute(query).all()
         return [Draft(o, t, datetime.fromisoformat(at), _pairs(f)) for o, t, at, f in rows]
 
     def discard(self, owner: str, target: str) -> None:
         """Forget the owner's draft for ``target`` (saved, or thrown away)."""
         with self._connect() as db:
-            db.execute("DELETE FROM drafts WHERE owner = ? AND target = ?", (owner, target))
+            db.execute(delete(DRAFTS).where(DRAFTS.c.owner == owner, DRAFTS.c.target == target))
 
     def hand_over(self, old_owner: str, new_owner: str) -> None:
         """Give ``old_owner``'s drafts to ``new_owner``; they replace its drafts of the same
         targets, being newer."""
+        given = DRAFTS.c.owner == old_owner
         with self._transaction() as db:
-            db.execute(
-                "DELETE FROM drafts WHERE owner = ? AND target IN"
-                " (SELECT target FROM drafts WHERE owner = ?)",
-                (new_owner, old_owner),
-            )
-            db.execute("UPDATE drafts SET owner = ? WHERE owner = ?", (new_owner, old_owner))
+            handed = db.execute(select(DRAFTS).where(given).with_for_update()).mappings().all()
+            for draft in handed:
+                kept = {"saved_at": draft["saved_at"], "fields": draft["fields"]}
+                db.execute(upsert(db, DRAFTS, {**draft, "owner": new_owner}, kept))
+            db.execute(delete(DRAFTS).where(given))
 
     def _oldest(self) -> str:
         return (self.clock() - self.keep).isoformat()

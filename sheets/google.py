@@ -90,6 +90,11 @@ class GoogleSheetBackend:
         self._range = quoted(worksheet)
         self._seen = _Seen()
 
+    @property
+    def public_description(self) -> str:
+        """The same as ``description``: a spreadsheet's title and tab name no server path."""
+        return self.description
+
     def check(self) -> str:
         """Open the spreadsheet and find the tab; its title. Raises SheetError saying what to do."""
         metadata = self.retrying(lambda: self.http.fetch_sheet_metadata(self.key))

@@ -6,37 +6,66 @@ kept in SQLite beside the outbox (the case page's timeline reads them there, wit
 and sent to the sheet's history tab in batches by the outbox's sender, outside the user's save.
 """
 
-import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+    update,
+)
+
 from retention import ptbr
 from sheets.columns import CELL_TEXT_LIMIT, COLUMNS
-from sheets.local_db import LocalDatabase
 from sheets.sync import NEW_CASE
+from store.database import Database, upsert
 
 HEADERS = ("Data/hora", "Usuário", "ID do caso", "Campo", "Valor anterior", "Valor novo")
 FROM_SHEET = "planilha"
 CREATED = "(caso criado)"
 RETURNED = "(devolvido ao analista)"
+TEAM = "(equipe)"  # the "case" of the team page's records: accounts created, roles changed...
+SIGN_OFF_COMMENT = "(comentário da assinatura)"
+SIGNED_INCOMPLETE = "(assinado com o checklist incompleto)"
 STATUS_HEADER = next(c.header for c in COLUMNS if c.field == "status")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS history (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    user TEXT NOT NULL,
-    case_id TEXT NOT NULL,
-    field TEXT NOT NULL,
-    old TEXT NOT NULL,
-    new TEXT NOT NULL,
-    sent INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS history_case ON history (case_id, field);
-CREATE INDEX IF NOT EXISTS history_unsent ON history (sent, seq);
-"""
+METADATA = MetaData()
+HISTORY = Table(
+    "history",
+    METADATA,
+    Column("seq", Integer, primary_key=True),
+    Column("at", Text, nullable=False),
+    Column("user", Text, nullable=False),
+    Column("case_id", Text, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("old", Text, nullable=False),
+    Column("new", Text, nullable=False),
+    Column("sent", Integer, nullable=False, server_default="0"),
+    Index("history_case", "case_id", "field"),
+    Index("history_unsent", "sent", "seq"),
+    sqlite_autoincrement=True,
+)
+# One row, locked by every recording transaction: two processes recording the same noticed
+# change one after the other, the second sees the first's record (SQLite's write lock does as
+# much; PostgreSQL needs the row lock).
+HISTORY_LOCK = Table(
+    "history_lock",
+    METADATA,
+    Column("id", Integer, CheckConstraint("id = 1"), primary_key=True, autoincrement=False),
+)
+_EVENT_COLUMNS = tuple(HISTORY.c[name] for name in ("at", "user", "case_id", "field", "old", "new"))
 
 
 @dataclass(frozen=True)
@@ -61,16 +90,20 @@ def shown(value: object) -> str:
     return text[:CELL_TEXT_LIMIT]
 
 
-class History(LocalDatabase):
+class History(Database):
     """The history records of every case, and which of them the sheet has not got yet."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, _SCHEMA)
+    def __init__(self, path: Path, url: str = "") -> None:
+        super().__init__(path, METADATA, url)
+        with self._connect() as db:
+            db.execute(upsert(db, HISTORY_LOCK, {"id": 1}, {}))
 
     def record(self, events: Iterable[Event]) -> None:
         """Keep what the app changed."""
-        with self._transaction() as db:
-            db.executemany(_INSERT, [_values(event) for event in events])
+        rows = [_values(event) for event in events]
+        if rows:
+            with self._locked() as db:
+                db.execute(insert(HISTORY), rows)
 
     def record_noticed(self, events: Iterable[Event]) -> None:
         """Keep what the sync noticed in the sheet, unless the history already says so.
@@ -78,40 +111,51 @@ class History(LocalDatabase):
         Each worker process notices a change on its own, and also sees the other workers'
         writes as changes: a field whose latest record already holds the new value is skipped.
         """
-        with self._transaction() as db:
+        with self._locked() as db:
             for event in events:
                 if not _known(db, event):
-                    db.execute(_INSERT, _values(event))
+                    db.execute(insert(HISTORY).values(_values(event)))
 
     def of_case(self, case_id: str) -> list[Event]:
         """A case's records, newest first."""
+        query = (
+            select(*_EVENT_COLUMNS)
+            .where(HISTORY.c.case_id == case_id)
+            .order_by(HISTORY.c.seq.desc())
+        )
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT at, user, case_id, field, old, new FROM history WHERE case_id = ?"
-                " ORDER BY seq DESC",
-                (case_id,),
-            ).fetchall()
-        return [_event(row) for row in rows]
+            return [_event(row) for row in db.execute(query)]
 
     def count_unsent(self) -> int:
         """How many records the sheet has not got yet."""
         with self._connect() as db:
-            return db.execute("SELECT COUNT(*) FROM history WHERE sent = 0").fetchone()[0]
+            return db.execute(
+                select(func.count()).select_from(HISTORY).where(HISTORY.c.sent == 0)
+            ).scalar_one()
 
     def unsent(self, limit: int) -> list[tuple[int, Event]]:
         """Up to ``limit`` records the sheet has not got yet, oldest first."""
+        query = (
+            select(HISTORY.c.seq, *_EVENT_COLUMNS)
+            .where(HISTORY.c.sent == 0)
+            .order_by(HISTORY.c.seq)
+            .limit(limit)
+        )
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT seq, at, user, case_id, field, old, new FROM history WHERE sent = 0"
-                " ORDER BY seq LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [(row[0], _event(row[1:])) for row in rows]
+            return [(row[0], _event(row[1:])) for row in db.execute(query)]
 
     def sent(self, seqs: Iterable[int]) -> None:
         """The sheet took these records."""
-        with self._connect() as db:
-            db.executemany("UPDATE history SET sent = 1 WHERE seq = ?", [(s,) for s in seqs])
+        numbers = list(seqs)
+        if numbers:
+            with self._connect() as db:
+                db.execute(update(HISTORY).where(HISTORY.c.seq.in_(numbers)).values(sent=1))
+
+    @contextmanager
+    def _locked(self) -> Iterator[Connection]:
+        with self._transaction() as db:
+            db.execute(select(HISTORY_LOCK.c.id).with_for_update())
+            yield db
 
 
 def returned_to_analyst(events: Iterable[Event]) -> Event | None:
@@ -125,24 +169,30 @@ def returned_to_analyst(events: Iterable[Event]) -> Event | None:
     return None
 
 
-def _known(db: sqlite3.Connection, event: Event) -> bool:
+def _known(db: Connection, event: Event) -> bool:
     """Whether the history already tells of ``event`` (a case it knows appearing, or a field's
     latest record already holding the new value)."""
     if event.field == NEW_CASE:
-        query, args = "SELECT 1 FROM history WHERE case_id = ?", (event.case_id,)
-        return db.execute(query, args).fetchone() is not None
+        query = select(HISTORY.c.seq).where(HISTORY.c.case_id == event.case_id).limit(1)
+        return db.execute(query).first() is not None
     latest = db.execute(
-        "SELECT new FROM history WHERE case_id = ? AND field = ? ORDER BY seq DESC LIMIT 1",
-        (event.case_id, event.field),
-    ).fetchone()
+        select(HISTORY.c.new)
+        .where(HISTORY.c.case_id == event.case_id, HISTORY.c.field == event.field)
+        .order_by(HISTORY.c.seq.desc())
+        .limit(1)
+    ).first()
     return latest is not None and latest[0] == event.new
 
 
-_INSERT = "INSERT INTO history (at, user, case_id, field, old, new) VALUES (?, ?, ?, ?, ?, ?)"
-
-
-def _values(event: Event) -> tuple:
-    return (event.at.isoformat(), event.user, event.case_id, event.field, event.old, event.new)
+def _values(event: Event) -> dict[str, str]:
+    return {
+        "at": event.at.isoformat(),
+        "user": event.user,
+        "case_id": event.case_id,
+        "field": event.field,
+        "old": event.old,
+        "new": event.new,
+    }
 
 
 def _event(row) -> Event:

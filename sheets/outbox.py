@@ -11,7 +11,6 @@ Google, nothing tells the app cheaply that the sheet changed).
 
 import fcntl
 import json
-import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,33 +19,69 @@ from decimal import Decimal
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Integer,
+    MetaData,
+    Row,
+    Table,
+    Text,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from retention.case import case_id_for
-from sheets.local_db import LocalDatabase
+from store.database import Database, upsert
 
 ADD, EDIT = "add", "edit"
 PENDING, FAILED = "pending", "failed"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS entries (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    case_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    queued_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT NOT NULL DEFAULT '',
-    state TEXT NOT NULL DEFAULT 'pending'
-);
-CREATE TABLE IF NOT EXISTS case_numbers (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS confirmed (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    case_id TEXT NOT NULL,
-    cells TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS forgotten (id INTEGER PRIMARY KEY CHECK (id = 1), upto INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS renamed (old TEXT PRIMARY KEY, new TEXT NOT NULL);
-"""
+METADATA = MetaData()
+ENTRIES = Table(
+    "entries",
+    METADATA,
+    Column("seq", Integer, primary_key=True),
+    Column("case_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("queued_at", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text, nullable=False, server_default=""),
+    Column("state", Text, nullable=False, server_default=PENDING),
+    sqlite_autoincrement=True,
+)
+CASE_NUMBERS = Table(
+    "case_numbers",
+    METADATA,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False),
+)
+CONFIRMED = Table(
+    "confirmed",
+    METADATA,
+    Column("seq", Integer, primary_key=True),
+    Column("case_id", Text, nullable=False),
+    Column("cells", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+FORGOTTEN = Table(  # one row: confirmed writes up to ``upto`` were forgotten
+    "forgotten",
+    METADATA,
+    Column("id", Integer, CheckConstraint("id = 1"), primary_key=True, autoincrement=False),
+    Column("upto", Integer, nullable=False),
+)
+RENAMED = Table(
+    "renamed",
+    METADATA,
+    Column("old", Text, primary_key=True),
+    Column("new", Text, nullable=False),
+)
+_DRAIN_KEY, _SENDER_KEY = 0x5245_5401, 0x5245_5402  # PostgreSQL advisory locks of the outbox
 CONFIRMED_KEPT = 2000  # confirmed writes kept for the other worker processes to lay over
 
 
@@ -75,23 +110,25 @@ class Entry:
     state: str = PENDING
 
 
-class Outbox(LocalDatabase):
-    """Writes waiting for the sheet, in the order they were made."""
+class Outbox(Database):
+    """Writes waiting for the sheet, in the order they were made: in the SQLite file ``path``,
+    or in the database ``url`` (the lock files stay beside ``path``)."""
 
-    def __init__(self, path: Path, drain_timeout: float = 60.0) -> None:
-        super().__init__(path, _SCHEMA)
+    def __init__(self, path: Path, drain_timeout: float = 60.0, url: str = "") -> None:
+        super().__init__(path, METADATA, url)
         self._drain_lock = FileLock(f"{self.path}.drain.lock", timeout=drain_timeout)
 
     def allocate_id(self, year: int, floor: int) -> str:
         """``RET-<year>-<n>``: above every number used here and above ``floor`` (the sheet's)."""
-        with self._transaction() as db:
-            row = db.execute("SELECT last FROM case_numbers WHERE year = ?", (year,)).fetchone()
-            number = max(row[0] if row else 0, floor) + 1
-            db.execute(
-                "INSERT INTO case_numbers (year, last) VALUES (?, ?)"
-                " ON CONFLICT(year) DO UPDATE SET last = excluded.last",
-                (year, number),
+        last = CASE_NUMBERS.c.last
+        with self._connect() as db:
+            statement = upsert(
+                db,
+                CASE_NUMBERS,
+                {"year": year, "last": floor + 1},
+                {"last": case((last > floor, last), else_=floor) + 1},
             )
+            number = db.execute(statement.returning(last)).scalar_one()
         return case_id_for(year, number)
 
     def put(
@@ -111,57 +148,69 @@ class Outbox(LocalDatabase):
                 "author": author,
             }
         )
+        row = {
+            "case_id": case_id,
+            "kind": kind,
+            "payload": payload,
+            "queued_at": queued_at.isoformat(),
+        }
         with self._connect() as db:
-            cursor = db.execute(
-                "INSERT INTO entries (case_id, kind, payload, queued_at) VALUES (?, ?, ?, ?)",
-                (case_id, kind, payload, queued_at.isoformat()),
-            )
-            seq = cursor.lastrowid
-            assert seq is not None  # an INSERT always sets it
-            return seq
+            return db.execute(insert(ENTRIES).values(row).returning(ENTRIES.c.seq)).scalar_one()
 
     def entries(self, case_id: str | None = None, state: str | None = PENDING) -> list[Entry]:
         """Queued writes in order, optionally of one case and of one state (None: any)."""
-        query, args = "SELECT * FROM entries WHERE 1=1", list[object]()
+        query = select(ENTRIES).order_by(ENTRIES.c.seq)
         if case_id is not None:
-            query, args = query + " AND case_id = ?", [*args, case_id]
+            query = query.where(ENTRIES.c.case_id == case_id)
         if state is not None:
-            query, args = query + " AND state = ?", [*args, state]
+            query = query.where(ENTRIES.c.state == state)
         with self._connect() as db:
-            cursor = db.cursor()
-            cursor.row_factory = sqlite3.Row
-            return [_entry(row) for row in cursor.execute(query + " ORDER BY seq", args)]
+            return [_entry(row) for row in db.execute(query)]
 
     def is_queued(self, seq: int) -> bool:
         """Whether the write ``seq`` is still in the outbox (pending or failed)."""
         with self._connect() as db:
-            return db.execute("SELECT 1 FROM entries WHERE seq = ?", (seq,)).fetchone() is not None
+            found = db.execute(select(ENTRIES.c.seq).where(ENTRIES.c.seq == seq)).first()
+        return found is not None
 
     def confirm(self, seq: int, case_id: str, cells: Mapping[str, object]) -> None:
         """The sheet took the write ``seq``, which set these cells: keep them, forget the write."""
         payload = json.dumps({k: _tag(v) for k, v in cells.items()})
         with self._transaction() as db:
-            db.execute("DELETE FROM entries WHERE seq = ?", (seq,))
+            db.execute(delete(ENTRIES).where(ENTRIES.c.seq == seq))
             if cells:
-                db.execute(
-                    "INSERT INTO confirmed (case_id, cells) VALUES (?, ?)", (case_id, payload)
-                )
+                db.execute(insert(CONFIRMED).values(case_id=case_id, cells=payload))
             cutoff = db.execute(
-                "SELECT seq FROM confirmed ORDER BY seq DESC LIMIT 1 OFFSET ?", (CONFIRMED_KEPT,)
-            ).fetchone()
-            if cutoff:
-                db.execute("DELETE FROM confirmed WHERE seq <= ?", cutoff)
-                db.execute("INSERT OR REPLACE INTO forgotten (id, upto) VALUES (1, ?)", cutoff)
+                select(CONFIRMED.c.seq)
+                .order_by(CONFIRMED.c.seq.desc())
+                .limit(1)
+                .offset(CONFIRMED_KEPT)
+            ).scalar()
+            if cutoff is not None:
+                upto = FORGOTTEN.c.upto
+                db.execute(delete(CONFIRMED).where(CONFIRMED.c.seq <= cutoff))
+                db.execute(
+                    upsert(
+                        db,
+                        FORGOTTEN,
+                        {"id": 1, "upto": cutoff},
+                        {"upto": case((upto > cutoff, upto), else_=cutoff)},
+                    )
+                )
 
     def confirmed_since(self, seq: int) -> list[Confirmed] | None:
         """Confirmed writes after ``seq``, in order; None if some of them were forgotten."""
         with self._connect() as db:
-            forgotten = db.execute("SELECT upto FROM forgotten").fetchone()
-            if forgotten and forgotten[0] > seq:
-                return None
+            # Rows first: a forgetting that removed some of them has set ``upto`` by the time
+            # it is read below.
             rows = db.execute(
-                "SELECT seq, case_id, cells FROM confirmed WHERE seq > ? ORDER BY seq", (seq,)
-            ).fetchall()
+                select(CONFIRMED.c.seq, CONFIRMED.c.case_id, CONFIRMED.c.cells)
+                .where(CONFIRMED.c.seq > seq)
+                .order_by(CONFIRMED.c.seq)
+            ).all()
+            forgotten = db.execute(select(FORGOTTEN.c.upto)).scalar()
+        if forgotten is not None and forgotten > seq:
+            return None
         return [
             Confirmed(n, case_id, {k: _untag(v) for k, v in json.loads(cells).items()})
             for n, case_id, cells in rows
@@ -170,46 +219,49 @@ class Outbox(LocalDatabase):
     def last_confirmed(self) -> int:
         """The number of the latest confirmed write (0 before any)."""
         with self._connect() as db:
-            row = db.execute("SELECT MAX(seq) FROM confirmed").fetchone()
-            forgotten = db.execute("SELECT upto FROM forgotten").fetchone()
-        return max(row[0] or 0, forgotten[0] if forgotten else 0)
+            latest = db.execute(select(func.max(CONFIRMED.c.seq))).scalar()
+            forgotten = db.execute(select(FORGOTTEN.c.upto)).scalar()
+        return max(latest or 0, forgotten or 0)
 
     def rename(self, old: str, new: str) -> None:
         """A new case went into the sheet as ``new``: its first ID ``old`` was taken there."""
         with self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO renamed (old, new) VALUES (?, ?)", (old, new))
+            db.execute(upsert(db, RENAMED, {"old": old, "new": new}, {"new": new}))
 
     def renamed(self, old: str) -> str | None:
         """The ID a case given ``old`` got in the sheet instead, if it got another."""
         with self._connect() as db:
-            row = db.execute("SELECT new FROM renamed WHERE old = ?", (old,)).fetchone()
-        return row[0] if row else None
+            return db.execute(select(RENAMED.c.new).where(RENAMED.c.old == old)).scalar()
 
     def remove(self, seq: int) -> None:
         """The sheet took the write (or it turned out to be needless): forget it."""
         with self._connect() as db:
-            db.execute("DELETE FROM entries WHERE seq = ?", (seq,))
+            db.execute(delete(ENTRIES).where(ENTRIES.c.seq == seq))
 
     def attempted(self, seq: int, error: str) -> None:
         """A try failed for a passing reason; the write stays pending."""
-        with self._connect() as db:
-            db.execute(
-                "UPDATE entries SET attempts = attempts + 1, last_error = ? WHERE seq = ?",
-                (error, seq),
-            )
+        self._tried(seq, last_error=error)
 
     def fail(self, seq: int, error: str) -> None:
         """The write can never go as it is (conflict, case deleted): keep it, stop retrying."""
+        self._tried(seq, last_error=error, state=FAILED)
+
+    def _tried(self, seq: int, **changes: str) -> None:
         with self._connect() as db:
             db.execute(
-                "UPDATE entries SET attempts = attempts + 1, last_error = ?, state = ?"
-                " WHERE seq = ?",
-                (error, FAILED, seq),
+                update(ENTRIES)
+                .where(ENTRIES.c.seq == seq)
+                .values(attempts=ENTRIES.c.attempts + 1, **changes)
             )
 
     @contextmanager
     def draining(self) -> Iterator[bool]:
-        """Hold the right to send (one sender at a time, across processes); False if busy."""
+        """Hold the right to send (one sender at a time, across processes and, on PostgreSQL,
+        across servers); False if busy."""
+        if not self.is_sqlite:
+            with self._advisory_lock(_DRAIN_KEY, self._drain_lock.timeout) as held:
+                yield held
+            return
         try:
             self._drain_lock.acquire()
         except Timeout:
@@ -237,11 +289,16 @@ class Outbox(LocalDatabase):
 
     @contextmanager
     def sender_lock(self) -> Iterator[None]:
-        """Hold the background sender's lock: one process per outbox sends every few seconds.
+        """Hold the background sender's lock: one process per outbox sends every few seconds
+        (on PostgreSQL, one process of all the servers that share it).
 
-        Waits, asleep in the kernel and without polling, while another process holds it; the
-        kernel releases it when the holder ends, even by a crash.
+        Waits, asleep in the kernel (or the database server) and without polling, while another
+        process holds it; it is released when the holder ends, even by a crash.
         """
+        if not self.is_sqlite:
+            with self._advisory_lock(_SENDER_KEY, None):
+                yield
+            return
         with open(f"{self.path}.sender.lock", "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
@@ -271,7 +328,8 @@ def _untag(value: object) -> object:
     return value
 
 
-def _entry(row: sqlite3.Row) -> Entry:
+def _entry(found: Row) -> Entry:
+    row = found._mapping
     payload = json.loads(row["payload"])
     return Entry(
         seq=row["seq"],

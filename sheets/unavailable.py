@@ -14,6 +14,7 @@ class UnavailableBackend:
     def __init__(self, reason: str) -> None:
         self.reason = reason
         self.description = "planilha Google (indisponível: veja a mensagem)"
+        self.public_description = self.description
 
     def read(self) -> Table:
         """Always refuses, with the reason."""

@@ -62,6 +62,11 @@ class WorkbookBackend:
         self._kept: _Kept | None = None
         self._remove_leftovers_if_idle()
 
+    @property
+    def public_description(self) -> str:
+        """The workbook by its file name, without the server's folders."""
+        return f"planilha local {self.path.name}"
+
     def read(self) -> Table:
         """The whole table, parsed again only if the file changed since the last read."""
         with self._mutex:

@@ -1,5 +1,6 @@
 """Fixtures: the app on each backend (local workbook, Google on the stand-in), its client, its
-book, and ``sheet``: the spreadsheet as a supervisor sees and edits it by hand."""
+book, and ``sheet``: the spreadsheet as a supervisor sees and edits it by hand; the app's own
+state in SQLite files, or with ``--database=postgresql`` in a private PostgreSQL server."""
 
 import json
 import shutil
@@ -16,6 +17,8 @@ from sheets import get_book
 from sheets.codec import SERIAL_EPOCH
 from sheets.columns import BY_HEADER, ID_HEADER, Kind
 from sheets.google_setup import prepare
+from store.database import close_all
+from tests.postgres import PostgresServer
 from tests.seeds import CLINIC_FORM
 from tests.standin import SheetsStandIn, service_account_info
 
@@ -28,6 +31,69 @@ PEOPLE = {  # role -> (username, name): one signed-in person per role
     "analista": ("ana", "Ana Analista"),
     "leitura": ("leo", "Leo Leitor"),
 }
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="where the apps the fixtures build keep their own state (RETENCAO_DATABASE_URL)",
+    )
+
+
+@pytest.fixture
+def database_kind(request) -> str:
+    """SQLite files, or PostgreSQL; --database picks it, a test pins it with parametrize."""
+    return request.config.getoption("database")
+
+
+@pytest.fixture(autouse=True)
+def _close_connections():
+    """Close each test's pooled connections after it (else they wait for the garbage
+    collector, and the PostgreSQL server runs out of them)."""
+    yield
+    close_all()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """The session's private PostgreSQL server, started on first use (never skipped: a server
+    that cannot start fails the tests that need it)."""
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def people_database(postgres: PostgresServer) -> str:
+    """A PostgreSQL database holding the people of ``users_file``, copied for each test."""
+    database = postgres.create_database()
+    store = UserStore(Path(), postgres.url(database))
+    for role, (username, name) in PEOPLE.items():
+        store.add(username, name, role, PASSWORD)
+    store.engine.dispose()  # a template must have no connections when it is copied
+    return database
+
+
+@pytest.fixture
+def database_url(request, database_kind: str) -> str:
+    """RETENCAO_DATABASE_URL: "" (SQLite files) or a fresh PostgreSQL database with the
+    people of ``users_file`` in it."""
+    if database_kind == "sqlite":
+        return ""
+    server = request.getfixturevalue("postgres")
+    return server.url(server.create_database(template=request.getfixturevalue("people_database")))
+
+
+@pytest.fixture
+def nobody_config(request, database_kind: str, tmp_path: Path) -> dict[str, str]:
+    """Settings that give an app a user store where nobody is registered yet."""
+    if database_kind == "sqlite":
+        return {"RETENCAO_USERS": str(tmp_path / "nobody.sqlite3")}
+    server = request.getfixturevalue("postgres")
+    return {"RETENCAO_DATABASE_URL": server.url(server.create_database())}
 
 
 @pytest.fixture(params=["local", "google"])
@@ -115,7 +181,9 @@ def users_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def app_config(request, backend_kind: str, workbook_path: Path, users_file: Path) -> dict:
+def app_config(
+    request, backend_kind: str, workbook_path: Path, users_file: Path, database_url: str
+) -> dict:
     """The test app's settings: its sheet, outbox and users, shared by all its workers."""
     users = workbook_path.with_name("users.sqlite3")
     shutil.copy(users_file, users)
@@ -131,6 +199,7 @@ def app_config(request, backend_kind: str, workbook_path: Path, users_file: Path
         # test that needs the snapshot to stay fresh sets sync.max_age and sync.full_every.
         "RETENCAO_FULL_SYNC_SECONDS": 0,
         "RETENCAO_USERS": str(users),
+        "RETENCAO_DATABASE_URL": database_url,
     }
     if backend_kind == "google":
         config.update(request.getfixturevalue("google_config"))

@@ -16,7 +16,7 @@ from sheets.table import FIRST_DATA_ROW, Append, Table, Write
 class MemoryBackend:
     """A sheet held in a list of rows; ``calls`` names every operation asked of it."""
 
-    description = "planilha em memória"
+    description = public_description = "planilha em memória"
 
     def __init__(self, logged: bool = False) -> None:
         self.logged = logged  # like Google with the script: an edit log, no exact stamp

@@ -64,6 +64,7 @@ def full_case(case_id: str = "RET-2025-0042") -> Case:
         supervisor="Carlos Supervisor",
         supervisor_signature="Carlos Supervisor",
         signed_on=date(2025, 6, 18),
+        sign_off_comment="=Conferido com a analista; -sem ressalvas",
         created_at=datetime(2025, 5, 2, 8, 0, 1),
         updated_at=datetime(2025, 6, 17, 9, 4, 59),
         updated_by="Carlos Supervisor",

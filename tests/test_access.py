@@ -8,7 +8,10 @@ from sheets import get_book
 from tests.conftest import PASSWORD, created_id, post_new, sign_in
 from tests.html import text
 
-pytestmark = pytest.mark.parametrize("backend_kind", ["local"])
+pytestmark = [
+    pytest.mark.parametrize("backend_kind", ["local"]),
+    pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"]),
+]
 OPEN_CASE = {"status": "Em andamento", "end_date": ""}
 
 
@@ -173,8 +176,8 @@ def test_users_cli_adds_lists_and_refuses_bad_input(app):
     assert "senha-da-bia" not in listed.output + added.output
 
 
-def test_the_first_run_page_exists_only_while_nobody_is_registered(app, tmp_path):
-    fresh = create_app({**app.config, "RETENCAO_USERS": str(tmp_path / "nobody.sqlite3")})
+def test_the_first_run_page_exists_only_while_nobody_is_registered(app, nobody_config):
+    fresh = create_app({**app.config, **nobody_config})
     visitor = fresh.test_client()
     assert visitor.get("/").headers["Location"] == "/primeiro-acesso"
     assert visitor.get("/entrar").headers["Location"] == "/primeiro-acesso"
@@ -216,7 +219,8 @@ def test_an_analyst_edits_her_cases_until_a_supervisor_signs_them(app, client, c
     assert {c.case_id: c for c in _cases(app)}[closed_id].city == "DOURADOS"
     assert analyst.post(f"/casos/{closed_id}/assinar").status_code == 403
 
-    assert client.post(f"/casos/{closed_id}/assinar").status_code == 302
+    signed = client.post(f"/casos/{closed_id}/assinar", data={"mesmo_assim": "1"})
+    assert signed.status_code == 302
     page = text(client.get(f"/casos/{closed_id}").get_data(as_text=True))
     assert "Assinado por Sara Supervisora em" in page and "Aguardando assinatura" not in page
     locked = analyst.get(f"/casos/{closed_id}/editar")

@@ -1,7 +1,10 @@
 """The case list: search, filters, newest first, pagination; the case page; unknown cases."""
 
+import re
+
 import pytest
 
+from retention import ptbr
 from sheets import get_book
 from tests.conftest import created_id, post_new
 from tests.html import text
@@ -126,3 +129,89 @@ def test_unexpected_error_gets_a_portuguese_page(app, client, monkeypatch):
 
     assert response.status_code == 500
     assert "Erro inesperado no servidor." in text(response.get_data(as_text=True))
+
+
+def table_names(page: str) -> list[str]:
+    """The names of CASES in the order the list's table shows them."""
+    table = page.split("<tbody>")[1].split("</tbody>")[0]
+    return sorted((name for name, *_ in CASES if name in table), key=table.index)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("ordem=dentista", ["ANA PAULA", "BRUNO COSTA", "CÉLIA ÁVILA"]),
+        ("ordem=dentista&sentido=desc", ["CÉLIA ÁVILA", "BRUNO COSTA", "ANA PAULA"]),
+        ("ordem=status", ["ANA PAULA", "CÉLIA ÁVILA", "BRUNO COSTA"]),  # the form's order
+        ("ordem=protocolo&sentido=desc&uf=SP", ["CÉLIA ÁVILA", "BRUNO COSTA"]),
+    ],
+)
+def test_the_list_sorts_by_the_column_the_address_names(client, ids, query, found):
+    assert table_names(client.get(f"/?{query}").get_data(as_text=True)) == found
+
+
+def header(page: str, label: str) -> str:
+    """The opening tag and link of the table header whose text is ``label``."""
+    [found] = re.findall(rf"<th\b[^>]*>\s*<a[^>]*>{label}<", page)
+    return found
+
+
+def test_headers_are_sort_links_that_keep_the_filters(client, ids):
+    page = client.get("/?operadora=ODONTOLIFE&q=a&ordem=dentista").get_data(as_text=True)
+
+    sorted_by = header(page, "Dentista")
+    other = header(page, "Colaborador")
+
+    assert 'aria-sort="ascending"' in sorted_by and "aria-sort" not in other
+    assert "ordem=dentista&amp;sentido=desc" in sorted_by  # a second click reverses it
+    assert "ordem=colaborador&amp;sentido=asc" in other
+    for link in (sorted_by, other):
+        assert "q=a" in link and "operadora=ODONTOLIFE" in link and "pagina" not in link
+    assert re.search(r'<option value="dentista"[^>]*selected>', page)  # the form keeps it too
+    assert re.search(r'<option value="asc" selected>', page)
+
+
+def test_the_forms_sort_fields_start_on_newest_first(client, ids):
+    page = client.get("/").get_data(as_text=True)
+
+    order = page.split('id="ordem"')[1].split("</select>")[0]
+
+    assert '<option value="">Mais recentes</option>' in order and "selected" not in order
+    assert '<select id="sentido" name="sentido" disabled>' in page  # not sent: no column yet
+
+
+def test_pagination_and_exports_keep_the_order(app, client, ids):
+    app.config["RETENCAO_PAGE_SIZE"] = 1
+    first = client.get("/?ordem=dentista&sentido=desc").get_data(as_text=True)
+    second = client.get("/?ordem=dentista&sentido=desc&pagina=2").get_data(as_text=True)
+    exported = client.get("/casos.csv?ordem=dentista&sentido=desc").get_data(as_text=True)
+
+    assert table_names(first) == ["CÉLIA ÁVILA"] and table_names(second) == ["BRUNO COSTA"]
+    assert "ordem=dentista&amp;sentido=desc" in first.split('rel="next"')[0].rsplit("<a", 1)[1]
+    assert "ordem=dentista&amp;sentido=desc" in first.split("Exportar CSV")[0].rsplit("<a", 1)[1]
+    positions = [exported.index(name) for name in ("CÉLIA ÁVILA", "BRUNO COSTA", "ANA PAULA")]
+    assert positions == sorted(positions)
+
+
+def test_open_cases_show_days_since_the_protocol_and_closed_ones_none(
+    app, client, clinic_form, ids
+):
+    with app.app_context():
+        today = get_book().clock().date()
+    opened = ptbr.parse_date(str(clinic_form["protocol_date"]))
+    page = client.get("/?ordem=dentista").get_data(as_text=True)
+    rows = page.split("<tbody>")[1].split("</tr>")
+
+    assert 'class="num">' + ptbr.format_int((today - opened).days) in rows[0]  # ANA, open
+    assert "encerrado" in rows[1] and "encerrado" in rows[2]  # BRUNO, CÉLIA: closed
+
+
+def test_status_shows_as_a_chip_with_its_words(client, ids):
+    page = client.get("/").get_data(as_text=True)
+    chips = re.findall(r'<span class="chip chip-([a-z-]+)">([^<]+)</span>', page)
+
+    assert set(chips) == {
+        ("open", "Em andamento"),
+        ("left", "Desligamento"),
+        ("retained", "Retenção Efetiva"),
+    }

@@ -8,6 +8,7 @@ from sheets.drafts import Drafts
 from tests.conftest import PASSWORD, created_id, post_new
 from tests.html import text
 
+pytestmark = pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
 FIELDS = [("dentist_name", "MARIA"), ("areas", "Cirurgia"), ("areas", "Ortodontia")]
 
 
@@ -19,12 +20,12 @@ class Clock:
         return self.now
 
 
-def drafts(tmp_path, clock=None) -> Drafts:
-    return Drafts(tmp_path / "drafts.sqlite3", timedelta(days=7), clock or Clock())
+def drafts(tmp_path, url: str, clock=None) -> Drafts:
+    return Drafts(tmp_path / "drafts.sqlite3", timedelta(days=7), clock or Clock(), url)
 
 
-def test_a_draft_keeps_every_field_in_order(tmp_path):
-    store = drafts(tmp_path)
+def test_a_draft_keeps_every_field_in_order(tmp_path, database_url):
+    store = drafts(tmp_path, database_url)
     store.save("user:ana", "novo", FIELDS)
 
     draft = store.get("user:ana", "novo")
@@ -35,8 +36,8 @@ def test_a_draft_keeps_every_field_in_order(tmp_path):
     assert store.get("user:bia", "novo") is None
 
 
-def test_saving_again_replaces_and_discard_forgets(tmp_path):
-    store = drafts(tmp_path)
+def test_saving_again_replaces_and_discard_forgets(tmp_path, database_url):
+    store = drafts(tmp_path, database_url)
     store.save("user:ana", "novo", FIELDS)
     store.save("user:ana", "novo", [("city", "DOURADOS")])
 
@@ -45,8 +46,8 @@ def test_saving_again_replaces_and_discard_forgets(tmp_path):
     assert store.of_owner("user:ana") == []
 
 
-def test_a_token_draft_goes_to_whoever_signs_in_replacing_the_older_one(tmp_path):
-    store = drafts(tmp_path)
+def test_a_token_draft_goes_to_whoever_signs_in_replacing_the_older_one(tmp_path, database_url):
+    store = drafts(tmp_path, database_url)
     store.save("user:ana", "novo", [("city", "velha")])
     store.save("user:ana", "RET-2025-0001", [("city", "outra")])
     store.save("token:abc", "novo", FIELDS)
@@ -60,9 +61,9 @@ def test_a_token_draft_goes_to_whoever_signs_in_replacing_the_older_one(tmp_path
     assert store.of_owner("token:abc") == []
 
 
-def test_drafts_expire(tmp_path):
+def test_drafts_expire(tmp_path, database_url):
     clock = Clock()
-    store = drafts(tmp_path, clock)
+    store = drafts(tmp_path, database_url, clock)
     store.save("user:ana", "novo", FIELDS)
 
     clock.now += timedelta(days=7, seconds=1)

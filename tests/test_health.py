@@ -26,8 +26,8 @@ def test_a_monitor_sees_the_sheet_answer_without_signing_in(app, client, clinic_
         assert personal not in answer.get_data(as_text=True)
 
 
-def test_it_answers_before_the_first_administrator_exists(app, tmp_path):
-    nobody = create_app({**app.config, "RETENCAO_USERS": str(tmp_path / "nobody.sqlite3")})
+def test_it_answers_before_the_first_administrator_exists(app, nobody_config):
+    nobody = create_app({**app.config, **nobody_config})
 
     assert nobody.test_client().get("/saude").status_code == 200
 

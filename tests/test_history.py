@@ -10,6 +10,7 @@ from sheets.history import HEADERS, History
 from tests.conftest import PEOPLE, created_id, post_new, sign_in
 from tests.html import hidden_value, text
 
+pytestmark = pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"])
 HISTORY = "Histórico"
 OPEN_CASE = {"status": "Em andamento", "end_date": ""}
 
@@ -75,7 +76,7 @@ def test_the_case_page_shows_the_history_as_a_timeline_before_it_reaches_the_she
 
 def test_sign_off_and_reopening_are_recorded(app, client, clinic_form, sheet):
     case_id = created_id(post_new(client, clinic_form))
-    client.post(f"/casos/{case_id}/assinar")
+    client.post(f"/casos/{case_id}/assinar", data={"mesmo_assim": "1"})
     client.post(f"/casos/{case_id}/reabrir")
 
     flush(app)

@@ -16,6 +16,7 @@ from retention.indicators import (
     DayRange,
     MonthCount,
     Monthly,
+    MonthlyRetention,
     OfferOutcome,
     ReasonCount,
     RetentionRate,
@@ -28,6 +29,7 @@ from retention.indicators import (
     pareto,
     pareto_by,
     percentile,
+    retention_by_month,
     retention_rate,
     table,
 )
@@ -340,6 +342,30 @@ def test_months_without_cases_are_zero_filled_across_the_year():
     assert (result.opened_undated, result.closed_undated) == (1, 0)
 
 
+def test_the_retention_rate_per_month_counts_only_months_that_closed_retention_cases():
+    def closed(status: str, day: date | None) -> Case:
+        return replace(Case(), status=status, start_date=date(2025, 1, 2), end_date=day)
+
+    cases = [
+        closed(RETAINED, date(2025, 5, 2)),
+        closed(RETAINED, date(2025, 5, 31)),
+        closed(LEFT, date(2025, 5, 15)),
+        closed(NOT_RETENTION, date(2025, 6, 10)),  # not a retention case: June has no rate
+        closed(OPEN, date(2025, 6, 11)),
+        closed(LEFT, date(2025, 8, 1)),
+        closed(RETAINED, None),  # no Data final: in no month
+    ]
+
+    trend = retention_by_month(cases)
+
+    assert [(m.month, m.retained, m.retention_closed) for m in trend] == [
+        ("2025-05", 2, 3),
+        ("2025-08", 0, 1),
+    ]
+    assert [m.rate for m in trend] == [pytest.approx(2 / 3), 0.0]
+    assert retention_by_month([closed(OPEN, None)]) == []
+
+
 @pytest.mark.parametrize(
     ("days", "ranges"),
     [
@@ -404,7 +430,16 @@ def test_tables_have_a_header_row_then_raw_values():
 
 @pytest.mark.parametrize(
     "row_type",
-    [RetentionRate, MonthCount, CompletionTime, DayRange, ReasonCount, OfferOutcome, AnalystStats],
+    [
+        RetentionRate,
+        MonthlyRetention,
+        MonthCount,
+        CompletionTime,
+        DayRange,
+        ReasonCount,
+        OfferOutcome,
+        AnalystStats,
+    ],
 )
 def test_every_row_type_has_one_header_per_field(row_type):
     assert len(row_type.HEADERS) == len(fields(row_type))

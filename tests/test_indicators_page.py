@@ -37,6 +37,7 @@ FIRST_DAY = date(2025, 1, 6)
 CSV_NAMES = tuple(TABLES)
 CHART_TITLES = {
     "retencao": "Taxa de retenção: ",
+    "retencao-mes": "Taxa de retenção por mês",
     "mensal": "Casos abertos e encerrados por mês",
     "tempo": "Tempo finalização dos casos encerrados",
     "motivos": "Motivos de saída (Pareto)",
@@ -401,6 +402,7 @@ def test_each_csv_has_the_numbers_of_its_table(client, cases):
     tables = page_tables(client)
     by_csv = {
         "retencao": "Taxa de retenção",
+        "retencao-mes": "Taxa de retenção por mês",
         "mensal": "Abertos e encerrados por mês",
         "tempo": "Tempo finalização",
         "tempo-faixas": "Casos encerrados por faixa de tempo",
@@ -466,6 +468,7 @@ def test_names_typed_in_the_sheet_never_become_formulas_in_the_csv(client, saved
 def test_each_chart_is_an_svg_image_with_its_title_and_labels(client, cases):
     labels_expected = {
         "retencao": {"Retenção Efetiva", "Desligamento", "casos encerrados"},
+        "retencao-mes": {"fev/2025", "mar/2025", "0%", "100%"},
         "mensal": {"jan/2025", "Abertos", "Encerrados"},
         "tempo": {"casos encerrados", "dias da Data início à Data final"},
         "motivos": {*REASONS, "% acumulado"},
@@ -562,3 +565,76 @@ def test_cases_none_of_them_closed(client, saved):
     tables = page_tables(client)
     assert as_dict(tables["Por colaborador"]) == {"Ana Exemplo": ["2", "1", "1", "0", "—", "—"]}
     assert "Sem dados" in client.get("/indicadores/grafico/retencao.svg").get_data(as_text=True)
+
+
+# The trend, the months on the axis, the per-group charts, the cache
+
+
+def test_the_retention_trend_has_a_point_per_month_that_closed_retention_cases(client, saved):
+    def closed(status: str, day: date) -> Case:
+        return replace(Case(), status=status, start_date=FIRST_DAY, end_date=day, analyst="Ana")
+
+    saved(
+        [
+            closed(RETAINED, date(2025, 2, 3)),
+            closed(RETAINED, date(2025, 2, 20)),
+            closed(LEFT, date(2025, 2, 21)),
+            closed(LEFT, date(2025, 5, 2)),
+            closed(NOT_RETENTION, date(2025, 3, 9)),
+        ]
+    )
+
+    texts = svg_texts(client.get("/indicadores/grafico/retencao-mes.svg").get_data(as_text=True))
+    table = as_dict(page_tables(client)["Taxa de retenção por mês"])
+
+    assert {"fev/2025", "mai/2025", "66,7% de 3", "0,0% de 1"} <= texts
+    assert not {"mar/2025", "abr/2025"} & texts
+    assert table == {"fev/2025": ["2", "3", "66,7%"], "mai/2025": ["0", "1", "0,0%"]}
+
+
+def test_the_monthly_chart_shows_only_months_with_cases(client, saved):
+    saved(
+        [
+            replace(Case(), status=OPEN, start_date=date(2024, 11, 4)),
+            replace(Case(), status=OPEN, start_date=date(2025, 3, 4)),
+        ]
+    )
+
+    texts = svg_texts(client.get("/indicadores/grafico/mensal.svg").get_data(as_text=True))
+
+    assert {"nov/2024", "mar/2025"} <= texts
+    assert not {"dez/2024", "jan/2025", "fev/2025"} & texts
+    assert "jan/2025" in as_dict(page_tables(client)["Abertos e encerrados por mês"])
+
+
+def test_the_per_uf_chart_is_as_wide_as_the_others_whatever_the_number_of_ufs():
+    ranked = [ReasonCount(reason, 3, 0.25, 0.25 * (n + 1)) for n, reason in enumerate(REASONS)]
+    every_uf = {uf: ranked for uf in ("AC AL AM AP BA CE DF ES GO MA MG MS MT PA PB PE".split())}
+    retention = charts.to_svg(charts.retention(RetentionRate(1, 2, 0.5)))
+
+    heatmap = charts.to_svg(charts.reasons_by(ranked, every_uf, "UF"))
+
+    assert svg_width(heatmap) == svg_width(retention)  # its text is shown as large as theirs
+    assert {*every_uf, *REASONS} <= svg_texts(heatmap)
+
+
+def svg_width(svg: str) -> str:
+    return ElementTree.fromstring(svg).attrib["width"]
+
+
+@pytest.mark.parametrize("backend_kind", ["local"])
+def test_a_chart_is_drawn_once_per_version_of_the_data_and_filters(app, client, book, cases):
+    drawn = app.extensions["retencao.charts"]
+    book.sync.max_age = 0  # every visit checks the sheet (and reads it whole) again
+
+    first = client.get("/indicadores/grafico/motivos.svg").get_data()
+    again = client.get("/indicadores/grafico/motivos.svg").get_data()
+    assert again == first and drawn.drawn == 1
+
+    client.get("/indicadores/grafico/motivos.svg?uf=SP")
+    client.get("/indicadores/grafico/motivos.svg?uf=SP")
+    assert drawn.drawn == 2
+
+    book.add(replace(cases[0], reasons=frozenset({"Motivo novo"})), "Ana Exemplo")
+    changed = client.get("/indicadores/grafico/motivos.svg").get_data()
+    assert drawn.drawn == 3 and b"Motivo novo" in changed and b"Motivo novo" not in first

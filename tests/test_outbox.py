@@ -9,7 +9,10 @@ from sheets import SENDER, get_book
 from tests.conftest import created_id, post_new, sign_in
 from tests.html import hidden_value, text
 
-pytestmark = pytest.mark.parametrize("backend_kind", ["google"])
+pytestmark = [
+    pytest.mark.parametrize("backend_kind", ["google"]),
+    pytest.mark.parametrize("database_kind", ["sqlite", "postgresql"]),
+]
 
 
 def test_a_case_saved_while_google_is_down_survives_a_restart(app, clinic_form, standin, sheet):

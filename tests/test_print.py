@@ -91,7 +91,7 @@ def expected_values(form: dict[str, object]) -> list[str]:
         f"Obs. {form.get('actions_note') or '—'}",
         f"Obs. {form.get('reasons_note') or '—'}",
         f"{form['analyst_signature']} Colaborador",
-        f"{form['supervisor']} Supervisor",
+        f"Supervisor · não assinado ({form['supervisor']})",  # typed, not signed
     ]
     for slot in range(CONTACT_SLOTS):
         notes = form.get(f"contacts-{slot}-notes")
@@ -159,6 +159,33 @@ def test_an_option_typed_into_the_sheet_by_hand_is_printed_ticked_after_the_form
     assert printed == [(area, area == AREAS[0]) for area in AREAS] + [("Implantodontia", True)]
 
 
+def signature_block(client, case_id: str) -> str:
+    """The supervisor's half of the printed signature lines, as read."""
+    page = client.get(f"/casos/{case_id}/imprimir").get_data(as_text=True)
+    return text(page.split('<div class="signatures">')[1].split("</section>")[0]).split(
+        "Colaborador"
+    )[1]
+
+
+@pytest.mark.parametrize("backend_kind", ["local"])
+def test_the_print_shows_the_supervisor_signature_only_after_a_real_sign_off(
+    client, clinic_form, book
+):
+    case_id = created_id(post_new(client, clinic_form))  # Supervisor typed: Carlos Supervisor
+
+    before = signature_block(client, case_id)
+    client.get(f"/casos/{case_id}/assinar")  # the confirmation page signs nothing
+    client.post(f"/casos/{case_id}/assinar")  # incomplete checklist: not without "mesmo assim"
+    still = signature_block(client, case_id)
+    client.post(f"/casos/{case_id}/assinar", data={"mesmo_assim": "1"})
+    after = signature_block(client, case_id)
+
+    assert before.split() == "Supervisor · não assinado (Carlos Supervisor)".split()
+    assert still == before
+    today = book.clock().date().strftime("%d/%m/%Y")
+    assert after.split() == f"Sara Supervisora Supervisor · assinado em {today}".split()
+
+
 def test_the_case_page_links_to_the_print_page_and_the_pdf(client, clinic_form):
     case_id = created_id(post_new(client, clinic_form))
 
@@ -200,7 +227,7 @@ def test_pdf_download_is_the_paper_form_on_a4(client, clinic_form):
         shown(CONTACT_3.splitlines()[-1]),
         "Ortodontia não supre a nossa demanda",
         "Beatriz Exemplo",
-        "Carlos Supervisor",
+        "SUPERVISOR · NÃO ASSINADO (CARLOS SUPERVISOR)",  # small capitals on paper
     ]:
         assert printed in everything, printed
     assert f"Página {len(pages)} de {len(pages)}" in pages[-1]
@@ -266,7 +293,7 @@ def test_a_long_transcript_flows_onto_more_pages_without_losing_a_line(
     assert last - first >= 2  # the chat runs over at least three pages
     last_page = shown(" ".join(run for run, _ in pages[last]))
     assert f"mensagem {messages:04d} Última: até logo!" in last_page
-    assert "Carlos Supervisor" in " ".join(run for run, _ in pages[-1])
+    assert "NÃO ASSINADO (CARLOS SUPERVISOR)" in shown(" ".join(run for run, _ in pages[-1]))
 
 
 @pytest.mark.parametrize("view", ["imprimir", "pdf"])

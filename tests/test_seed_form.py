@@ -50,7 +50,7 @@ def test_seed_case_page_reads_like_the_paper(client, clinic_form):
         "Data 17/06/2025 09:03",
         "De CLINICA EXEMPLO - DENTALUN 18013",
         "Beatriz Exemplo Colaborador",
-        "Carlos Supervisor Supervisor",
+        "Supervisor · não assinado (Carlos Supervisor)",  # typed, not signed off
         "☑ Desligamento",
     ]:
         assert shown in page, shown

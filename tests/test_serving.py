@@ -1,5 +1,6 @@
 """How the app is served: ``flask`` commands without SECRET_KEY, the debugger only on 127.0.0.1,
-the outbox's sender only where pages are served, and once per machine under gunicorn."""
+the outbox's sender (and the reminders' schedule) only where pages are served, and once per
+machine under gunicorn."""
 
 import os
 import signal
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from flask.cli import FlaskGroup
 
 from app import create_app
+from reminders import SCHEDULER
 from sheets import SENDER
 from tests.server import gunicorn
 
@@ -131,3 +133,21 @@ def test_under_gunicorn_one_worker_sends_and_another_takes_over_if_it_dies(app_c
 
         assert one_sends_two_wait(outbox, gone=sender) != served.pid
     assert "RATELIMIT_STORAGE_URI=memory:// conta as tentativas" in log.read_text()
+
+
+REMINDERS_ON = {
+    "RETENCAO_SMTP_HOST": "127.0.0.1",
+    "RETENCAO_SMTP_SENDER": "retencao@operadora.example",
+    "RETENCAO_PUBLIC_URL": "https://retencao.operadora.example",
+}
+
+
+def test_the_reminders_schedule_runs_only_where_pages_are_served(flask_command):
+    flask_command(["users", "list"], **REMINDERS_ON)
+    flask_command(["run"], **REMINDERS_ON)
+    result, [command, server, watcher], _served = flask_command(["--debug", "run"], **REMINDERS_ON)
+
+    assert result.exit_code == 0, result.output
+    assert SCHEDULER not in command.extensions and SCHEDULER not in watcher.extensions
+    assert server.extensions[SCHEDULER].thread.is_alive()
+    server.extensions[SCHEDULER].stop.set()

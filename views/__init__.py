@@ -5,7 +5,7 @@ from flask import Flask, redirect, render_template, request
 from retention import documents, ptbr
 from sheets import get_book
 from sheets.errors import CaseNotFound, SheetError
-from views import board, cases, drafts, exchange, health, indicators, printout, review
+from views import board, cases, drafts, exchange, health, indicators, printout, review, team
 
 FILTERS = {
     "data": ptbr.format_date,
@@ -34,7 +34,7 @@ def masked(value: object, header: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the routes, the pt-BR filters and the pages shown for storage errors."""
-    blueprints = (cases, review, drafts, board, printout, exchange, indicators, health)
+    blueprints = (cases, review, drafts, board, printout, exchange, indicators, health, team)
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     app.jinja_env.filters.update(FILTERS, protegido=masked)
@@ -51,6 +51,7 @@ def _storage_status() -> dict:
     book = get_book()
     return {
         "storage": book.backend.description,
+        "storage_for_all": book.backend.public_description,
         "stale": book.stale,
         "synced_at": book.sync.checked_at,
         "edits_unwatched": book.sync.watched is False,

@@ -1,4 +1,7 @@
-"""The team's board: cases by status, checklists, overdue cases, changes made in the sheet."""
+"""The team's board: cases in lanes, checklists, overdue cases, changes made in the sheet."""
+
+import re
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -13,7 +16,7 @@ from flask_login import current_user
 
 from auth.access import READER, requires
 from retention import ptbr
-from retention.board import build_board
+from retention.board import AWAITING, OLDER, OPEN, RECENT, BoardRules, build_board
 from retention.checklist import NOTICE_DAYS
 from retention.choices import UFS
 from retention.search import CaseQuery
@@ -21,39 +24,75 @@ from sheets import get_book
 
 bp = Blueprint("board", __name__)
 RECENT_CHANGES = 20
+LANE_TITLES = {
+    OPEN: "Em andamento",
+    AWAITING: "Aguardando assinatura",
+    RECENT: "Encerrados nos últimos {days} dias",
+    OLDER: "Encerrados há mais de {days} dias",
+}
+FILTERS = ("colaborador", "operadora", "uf", "de", "ate", "meus")
+PAGE = re.compile(r"[0-9]{1,6}")  # a page number; anything else is the first page
 
 
 @bp.get("/painel")
 @requires(READER)
 def index():
-    """Cases by status for the team, with the filters people use."""
+    """Cases in lanes for the team, with the filters people use; ``raia`` shows one lane whole."""
     book = get_book()
     me = current_user.name
     mine = bool(request.args.get("meus"))
     period = (request.args.get("de", ""), request.args.get("ate", ""))
-    query = CaseQuery(
-        operator=request.args.get("operadora", ""),
-        uf=request.args.get("uf", ""),
-        analyst=me if mine and me else request.args.get("colaborador", ""),
-        since=_day(period[0]),
-        until=_day(period[1]),
-    )
-    every_case = book.cases()  # first: reading the sheet may notice changes people made
-    today = book.clock().date()
-    sla = int(current_app.config["RETENCAO_SLA_DAYS"])
+    query = _query(me if mine else "", period)
+    every_case = book.cases(newest_first=False)  # first: reading it may notice people's edits
+    rules = _rules(book.clock().date())
     changes = book.sync.changes()
-    changed_ids = {change.case_id for change in changes}
+    lane = request.args.get("raia") if request.args.get("raia") in LANE_TITLES else None
+    page = request.args.get("pagina", "1")
+    board = build_board(
+        every_case,
+        query,
+        rules,
+        changed_ids={change.case_id for change in changes},
+        lane=lane,
+        page=int(page) if PAGE.fullmatch(page) else 1,
+    )
     return render_template(
         "board.html",
-        board=build_board(every_case, query, today, sla, changed_ids),
-        changes=changes[:RECENT_CHANGES],
+        board=board,
+        lane=lane,
+        titles={key: title.format(days=rules.closed_days) for key, title in LANE_TITLES.items()},
+        filters={k: v for k, v in request.args.items() if k in FILTERS and v},
+        changes=[] if lane else changes[:RECENT_CHANGES],
         query=query,
         me=me,
         mine=mine,
         period=period,
-        sla=sla,
+        sla=rules.sla_days,
         notice_days=NOTICE_DAYS,
+        beneficiary_days=rules.beneficiary_days,
+        today=rules.today,
         ufs=UFS,
+    )
+
+
+def _query(mine: str, period: tuple[str, str]) -> CaseQuery:
+    """The board's filters as asked; "meus casos" (``mine``: the user's name) over Colaborador."""
+    return CaseQuery(
+        operator=request.args.get("operadora", ""),
+        uf=request.args.get("uf", ""),
+        analyst=mine or request.args.get("colaborador", ""),
+        since=_day(period[0]),
+        until=_day(period[1]),
+    )
+
+
+def _rules(today: date) -> BoardRules:
+    """The board's settings, on ``today``."""
+    return BoardRules(
+        today=today,
+        sla_days=int(current_app.config["RETENCAO_SLA_DAYS"]),
+        closed_days=int(current_app.config["RETENCAO_BOARD_CLOSED_DAYS"]),
+        beneficiary_days=int(current_app.config["RETENCAO_BENEFICIARY_NOTICE_DAYS"]),
     )
 
 

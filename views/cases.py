@@ -20,7 +20,8 @@ from forms.fields import error_summary, first_error_id, page_status
 from forms.whatsapp_paste import paste_step
 from retention import choices
 from retention.case import Case
-from retention.checklist import NOTICE_DAYS, checklist, deadline, progress
+from retention.case_list import COLUMNS, Ordering, days_open, status_chip
+from retention.checklist import NOTICE_DAYS, beneficiary_notice_by, checklist, deadline, progress
 from retention.choices import STATUSES, UFS, operators_in
 from retention.duplicates import Dentist, Duplicate, open_cases_of
 from retention.search import CaseQuery
@@ -40,19 +41,27 @@ DUPLICATE_CONFIRMED = "confirmar_duplicado"
 @bp.get("/")
 @requires(READER)
 def index():
-    """The case list: search, filters, newest first, paginated."""
+    """The case list: search, filters, sorted by a column (else newest first), paginated."""
     query = list_query()
-    every_case = get_book().cases()
-    found = [case for case in every_case if query.matches(case)]
+    ordering = list_ordering()
+    book = get_book()
+    today = book.clock().date()
+    every_case = book.cases()
+    found = ordering.apply([case for case in every_case if query.matches(case)], today)
     size = int(current_app.config["RETENCAO_PAGE_SIZE"])
     pages = max(1, math.ceil(len(found) / size))
     page = min(max(request.args.get("pagina", 1, type=int), 1), pages)
+    shown = found[(page - 1) * size : page * size]
     return render_template(
         "cases/list.html",
-        cases=found[(page - 1) * size : page * size],
-        waiting={entry.case_id for entry in get_book().waiting()},
+        cases=shown,
+        days={case.case_id: days_open(case, today) for case in shown},
+        chip=status_chip,
+        waiting={entry.case_id for entry in book.waiting()},
         total=len(found),
         query=query,
+        ordering=ordering,
+        sort_columns=COLUMNS,
         page=page,
         pages=pages,
         statuses=STATUSES,
@@ -70,6 +79,11 @@ def list_query() -> CaseQuery:
         operator=request.args.get("operadora", ""),
         uf=request.args.get("uf", ""),
     )
+
+
+def list_ordering() -> Ordering:
+    """The column the case list is sorted by, as given in the page's address."""
+    return Ordering.parse(request.args.get("ordem", ""), request.args.get("sentido", ""))
 
 
 @bp.route("/casos/novo", methods=["GET", "POST"])
@@ -126,6 +140,7 @@ def detail(case_id: str):
     case = book.get(case_id)
     items = checklist(case)
     sla = int(current_app.config["RETENCAO_SLA_DAYS"])
+    beneficiary_days = int(current_app.config["RETENCAO_BENEFICIARY_NOTICE_DAYS"])
     history = book.history_of(case_id)
     return render_template(
         "cases/detail.html",
@@ -136,6 +151,9 @@ def detail(case_id: str):
         deadline=deadline(case, book.clock().date(), sla),
         sla=sla,
         notice_days=NOTICE_DAYS,
+        beneficiary_notice=beneficiary_notice_by(case, beneficiary_days),
+        beneficiary_days=beneficiary_days,
+        today=book.clock().date(),
         changes=book.sync.changes(case_id),
         history=history,
         returned=returned_to_analyst(history) if case.is_open else None,

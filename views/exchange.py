@@ -41,7 +41,7 @@ from sheets.mapping import column_letter, guess_mapping
 from sheets.pending_uploads import PendingUploads
 from sheets.upload import UnreadableFile, Upload, read_upload
 from sheets.upload_limits import UploadLimits
-from views.cases import list_query
+from views.cases import list_ordering, list_query
 
 bp = Blueprint("exchange", __name__)
 
@@ -62,7 +62,7 @@ def _limit_request_size(state) -> None:
 @bp.get("/casos.csv")
 @requires(READER)
 def export_csv():
-    """The case list as filtered on the page, every page, as CSV for Excel pt-BR."""
+    """The case list as filtered and sorted on the page, every page, as CSV for Excel pt-BR."""
     cases, masked = _exported("CSV")
     return _download(to_csv(cases, masked=masked), "csv", CSV_MIME)
 
@@ -70,7 +70,7 @@ def export_csv():
 @bp.get("/casos.xlsx")
 @requires(READER)
 def export_xlsx():
-    """The case list as filtered on the page, every page, as an .xlsx workbook."""
+    """The case list as filtered and sorted on the page, every page, as an .xlsx workbook."""
     cases, masked = _exported("XLSX")
     return _download(to_xlsx(cases, masked=masked), "xlsx", XLSX_MIME)
 
@@ -78,7 +78,9 @@ def export_xlsx():
 def _exported(kind: str) -> tuple[list[Case], bool]:
     """The listed cases and whether their CPFs are masked (for readers); the export is logged."""
     query = list_query()
-    cases = [case for case in get_book().cases() if query.matches(case)]
+    book = get_book()
+    found = [case for case in book.cases() if query.matches(case)]
+    cases = list_ordering().apply(found, book.clock().date())
     masked = not allows(current_user.role, ANALYST)
     current_app.logger.info(
         "Exportação %s por %s (%s): filtros %s; %d caso(s); CPF %s.",

@@ -17,6 +17,16 @@ def cpf_for(base: int) -> str:
     return "".join(map(str, digits))
 
 
+def cnpj_for(base: int) -> str:
+    """A CNPJ with valid check digits, built from a twelve-digit number."""
+    digits = [int(c) for c in f"{base:012d}"]
+    for size in (12, 13):
+        weights = [*range(size - 7, 1, -1), *range(9, 1, -1)]
+        total = sum(d * w for d, w in zip(digits, weights, strict=True))
+        digits.append(0 if total % 11 < 2 else 11 - total % 11)
+    return "".join(map(str, digits))
+
+
 def another_dentist(**changes: object) -> dict[str, object]:
     """The seed form for a dentist of its own (CRO, CPF, no CNPJ, Tipo F), with ``changes``."""
     number = next(_numbers)

@@ -100,7 +100,8 @@ def test_a_stale_security_token_brings_the_form_back_as_typed(
     other_tab.locator("#username").fill(PEOPLE["supervisor"][0])
     other_tab.locator("#password").fill(PASSWORD)
     other_tab.get_by_role("button", name="Entrar").click()
-    other_tab.close()
+    # The other tab stays open, as people leave tabs: Page.close on a second page of a context
+    # now and then never returns with Debian's Chromium (seen in CI); closing the context does it.
     page.get_by_role("button", name="Salvar", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/casos/novo\?rascunho=1$"))

@@ -13,7 +13,7 @@ from tests.seeds import CLINIC_FORM
 
 pytestmark = pytest.mark.browser
 
-CHARTS = 8
+CHARTS = 9
 LEFT = {**CLINIC_FORM, "reasons": ["Valores", "Óbito"], "actions": ["Ofertado Suporte"]}
 RETAINED = {
     **LEFT,

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from retention.choices import AREAS
 from sheets.columns import HEADERS
 from tests.browser.conftest import Server, Visit
+from tests.browser.people import another_dentist
 from tests.html import hidden_value
 from tests.seeds import CLINIC_FORM, CLINIC_ROW, CONTACT_3
 from tests.test_seed_form import BOOKKEEPING, _plain
@@ -218,31 +219,30 @@ def test_the_case_list_fits_a_phone_and_shows_the_status(phone: Visit):
     assert page.evaluate("document.body.scrollWidth") <= width
     page.evaluate("window.scrollTo(500, 0)")
     assert page.evaluate("window.scrollX") == 0
-    row = page.locator("table.cases tbody tr", has=page.get_by_role("link", name=case_id))
-    status = row.locator(".status")
+    card = page.locator(".case-card", has=page.get_by_role("link", name=case_id))
+    status = card.locator(".chip")
     expect(status).to_be_visible()
     expect(status).to_have_text("Desligamento")
     box = status.bounding_box()
     assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= width
-    expect(page.get_by_role("columnheader", name="Status")).to_be_visible()
+    expect(page.locator("table.cases")).to_be_hidden()  # cards instead of a table
 
 
-def test_the_board_shows_a_status_changed_in_excel_after_sincronizar(
-    visit, server: Server, case_id: str
-):
-    page = visit.goto("/painel")
-    lane = page.locator("section.lane", has_text="Desligamento")
-    expect(lane.locator("article.card", has_text=case_id)).to_be_visible()
+def test_the_board_shows_a_status_changed_in_excel_after_sincronizar(visit, server: Server):
+    case_id = post_new_case(visit, another_dentist(start_date="06/02/2019"))
+    page = visit.goto("/painel?de=06/02/2019&ate=06/02/2019")  # this test's case alone
+    card = page.locator("section.lane", has_text="Aguardando assinatura").locator(
+        "article.card", has_text=case_id
+    )
+    expect(card).to_contain_text("Desligamento")
     visit.shot("board-1-before")
 
     server.sheet().set_cell(case_id, "Status retenção", "Retenção Efetiva")  # in Excel
     page.get_by_role("button", name="Sincronizar agora").click()
 
     expect(page.locator(".flash.success")).to_contain_text("Sincronizado às")
-    effective = page.locator("section.lane", has_text="Retenção Efetiva")
-    expect(effective.locator("article.card", has_text=case_id)).to_contain_text(
-        "alterado na planilha"
-    )
+    expect(card).to_contain_text("Retenção Efetiva")
+    expect(card).to_contain_text("alterado na planilha")
     expect(page.locator("table", has_text="Notada em")).to_contain_text(
         "Status retenção Desligamento Retenção Efetiva"
     )
@@ -251,7 +251,9 @@ def test_the_board_shows_a_status_changed_in_excel_after_sincronizar(
 
 def test_a_supervisor_signs_a_closed_case_off(visit, server: Server, case_id: str):
     page = visit.goto(f"/casos/{case_id}")
-    page.get_by_role("button", name="Assinar como supervisor").click()
+    page.get_by_role("link", name="Assinar como supervisor").click()
+    page.get_by_role("button", name="Confirmar assinatura").click()
+    page.get_by_role("button", name="Assinar mesmo assim").click()  # the seed's checklist: 5/8
 
     expect(page.locator(".flash.success").first).to_contain_text(f"Caso {case_id} assinado")
     expect(page.locator(".signatures")).to_contain_text("Sara Supervisora")
@@ -284,13 +286,16 @@ def test_the_print_page_draws_the_paper_form_with_its_boxes_and_signature_lines(
         expect(item).to_be_visible()
     status = page.get_by_role("list", name="Status retenção")
     expect(status.locator("li.on")).to_have_text(["☑ Desligamento"])
-    for signer, role in [("Beatriz Exemplo", "Colaborador"), ("Carlos Supervisor", "Supervisor")]:
+    for signer, role in [("Beatriz Exemplo", "Colaborador"), ("", "Supervisor")]:
         block = page.locator(".signatures > div", has_text=role)
-        expect(block.locator("strong")).to_have_text(signer)
+        expect(block.locator("strong")).to_have_text(signer)  # not signed off: a blank line
         line = block.locator(".line")
         assert line.evaluate("e => getComputedStyle(e).borderBottomStyle") == "solid"
         box = line.bounding_box()
         assert box is not None and box["width"] > 200  # a line long enough to sign on
+    expect(page.locator(".signatures .unsigned small")).to_have_text(
+        "Supervisor · não assinado (Carlos Supervisor)"  # the typed Supervisor field
+    )
 
     printed = PdfReader(BytesIO(page.pdf(prefer_css_page_size=True))).pages  # Ctrl+P
     assert len(printed) >= 2

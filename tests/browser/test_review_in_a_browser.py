@@ -16,7 +16,7 @@ def test_an_analyst_corrects_her_closed_unsigned_case(analyst: Visit, server: Se
     page = analyst.goto(f"/casos/{case_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Aguardando assinatura")
     expect(page.locator("p.flash.warning")).to_contain_text("o analista ainda pode corrigi-lo")
-    expect(page.get_by_role("button", name="Assinar como supervisor")).to_have_count(0)
+    expect(page.get_by_role("link", name="Assinar como supervisor")).to_have_count(0)
     analyst.shot("review-1-awaiting-sign-off")
 
     page.get_by_role("link", name="Editar").click()

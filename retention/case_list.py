@@ -7,19 +7,13 @@ from datetime import date
 from typing import Any
 
 from retention.case import Case
+from retention.checklist import days_open
 from retention.choices import STATUSES
 from retention.ptbr import fold
 
 ASCENDING = "asc"
 DESCENDING = "desc"
 _TONES = dict(zip(STATUSES, ("open", "retained", "left", "not-retention"), strict=True))
-
-
-def days_open(case: Case, today: date) -> int | None:
-    """Days since Dt. abertura protocolo while the case is open; None once closed or undated."""
-    if not case.is_open or case.protocol_date is None:
-        return None
-    return (today - case.protocol_date).days
 
 
 @dataclass(frozen=True)

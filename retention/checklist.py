@@ -59,15 +59,22 @@ class Deadline:
     notice_days_left: int
 
 
-def deadline(case: Case, today: date, sla_days: int) -> Deadline | None:
-    """The open case's deadline from Dt. abertura protocolo; None if closed or without a date."""
+def days_open(case: Case, today: date) -> int | None:
+    """Days since Dt. abertura protocolo while the case is open; None once closed or undated."""
     if not case.is_open or case.protocol_date is None:
         return None
-    days_open = (today - case.protocol_date).days
-    ends = case.protocol_date + timedelta(days=NOTICE_DAYS)
+    return (today - case.protocol_date).days
+
+
+def deadline(case: Case, today: date, sla_days: int) -> Deadline | None:
+    """The open case's deadline from Dt. abertura protocolo; None if closed or without a date."""
+    days = days_open(case, today)
+    ends = notice_ends(case)
+    if days is None or ends is None:
+        return None
     return Deadline(
-        days_open=days_open,
-        overdue_by=max(0, days_open - sla_days),
+        days_open=days,
+        overdue_by=max(0, days - sla_days),
         notice_ends=ends,
         notice_days_left=(ends - today).days,
     )

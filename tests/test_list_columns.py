@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from retention.case import Case
-from retention.case_list import Ordering, days_open, status_chip
+from retention.case_list import Ordering, status_chip
+from retention.checklist import days_open
 from retention.choices import STATUSES
 
 TODAY = date(2025, 6, 17)

@@ -20,8 +20,15 @@ from forms.fields import error_summary, first_error_id, page_status
 from forms.whatsapp_paste import paste_step
 from retention import choices
 from retention.case import Case
-from retention.case_list import COLUMNS, Ordering, days_open, status_chip
-from retention.checklist import NOTICE_DAYS, beneficiary_notice_by, checklist, deadline, progress
+from retention.case_list import COLUMNS, Ordering, status_chip
+from retention.checklist import (
+    NOTICE_DAYS,
+    beneficiary_notice_by,
+    checklist,
+    days_open,
+    deadline,
+    progress,
+)
 from retention.choices import STATUSES, UFS, operators_in
 from retention.duplicates import Dentist, Duplicate, open_cases_of
 from retention.search import CaseQuery
@@ -141,6 +148,7 @@ def detail(case_id: str):
     items = checklist(case)
     sla = int(current_app.config["RETENCAO_SLA_DAYS"])
     beneficiary_days = int(current_app.config["RETENCAO_BENEFICIARY_NOTICE_DAYS"])
+    today = book.clock().date()
     history = book.history_of(case_id)
     return render_template(
         "cases/detail.html",
@@ -148,12 +156,12 @@ def detail(case_id: str):
         waiting=book.waiting(case_id),
         checklist=items,
         progress=progress(items),
-        deadline=deadline(case, book.clock().date(), sla),
+        deadline=deadline(case, today, sla),
         sla=sla,
         notice_days=NOTICE_DAYS,
         beneficiary_notice=beneficiary_notice_by(case, beneficiary_days),
         beneficiary_days=beneficiary_days,
-        today=book.clock().date(),
+        today=today,
         changes=book.sync.changes(case_id),
         history=history,
         returned=returned_to_analyst(history) if case.is_open else None,

@@ -75,6 +75,7 @@ def index():
         ufs=UFS,
         operators=operators_in(every_case),
         drafts=get_drafts().of_owner(drafts.owner()),
+        draft_url=drafts.form_url,
     )
 
 

@@ -96,12 +96,14 @@ class Reminders:
         if letters:
             with self.smtp.connect() as smtp:
                 for user, letter in letters:
-                    self._send_one(smtp, user, letter, sent)
+                    if self._send_one(smtp, user, letter):
+                        sent.append(user.username)
                     self.state.mark(now.date(), user.username, now)
             self.log.info("Lembretes por e-mail enviados a: %s.", ", ".join(sent) or "ninguém")
         return Outcome(sent=sent)
 
-    def _send_one(self, smtp: smtplib.SMTP, user: User, letter: EmailMessage, sent: list) -> None:
+    def _send_one(self, smtp: smtplib.SMTP, user: User, letter: EmailMessage) -> bool:
+        """Whether ``letter`` went out; an address refused for good is logged instead."""
         try:
             smtp.send_message(letter)
         except smtplib.SMTPRecipientsRefused as error:
@@ -110,8 +112,8 @@ class Reminders:
             self.log.error(
                 "E-mail de %s não enviado (%s): corrija o endereço.", user.username, describe(error)
             )
-            return
-        sent.append(user.username)
+            return False
+        return True
 
     def _letter(self, user: User, digest: Digest) -> EmailMessage:
         """The digest as an e-mail to ``user``, in pt-BR, with links to the cases."""

@@ -1,6 +1,5 @@
 """The team's board: cases in lanes, checklists, overdue cases, changes made in the sheet."""
 
-import re
 from datetime import date
 
 from flask import (
@@ -31,7 +30,6 @@ LANE_TITLES = {
     OLDER: "Encerrados há mais de {days} dias",
 }
 FILTERS = ("colaborador", "operadora", "uf", "de", "ate", "meus")
-PAGE = re.compile(r"[0-9]{1,6}")  # a page number; anything else is the first page
 
 
 @bp.get("/painel")
@@ -47,14 +45,13 @@ def index():
     rules = _rules(book.clock().date())
     changes = book.sync.changes()
     lane = request.args.get("raia") if request.args.get("raia") in LANE_TITLES else None
-    page = request.args.get("pagina", "1")
     board = build_board(
         every_case,
         query,
         rules,
         changed_ids={change.case_id for change in changes},
         lane=lane,
-        page=int(page) if PAGE.fullmatch(page) else 1,
+        page=request.args.get("pagina", 1, type=int),  # as the list: not a number, the first
     )
     return render_template(
         "board.html",

@@ -1,15 +1,13 @@
 """Which day's digest each person has had, kept beside the outbox (or in the shared database of
 RETENCAO_DATABASE_URL) so that a restart, or another server, does not resend."""
 
-import fcntl
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Column, MetaData, Table, Text, select
 
-from store.database import Database, upsert
+from store.database import Database, file_lock, upsert
 
 _SENDING_KEY = 0x5245_5404  # PostgreSQL advisory lock of a run that sends digests
 
@@ -44,24 +42,10 @@ class SentDigests(Database):
     def scheduler_lock(self) -> AbstractContextManager[None]:
         """Hold the lock of the one process per machine that sends digests; others sleep on
         it in the kernel, to take over when that process ends (even by a crash)."""
-        return _flock(Path(f"{self.path}.lock"))
+        return file_lock(Path(f"{self.path}.lock"))
 
     def sending_lock(self) -> AbstractContextManager[None]:
         """Hold the lock of a run that sends (the schedule's or ``flask reminders send``), so
         that two runs at once never send anyone the same digest: a file lock on this machine,
         or, in a database shared by several servers, the database's lock."""
-        if self.is_sqlite:
-            return _flock(Path(f"{self.path}.sending.lock"))
-        return self._held(_SENDING_KEY)
-
-    @contextmanager
-    def _held(self, key: int) -> Iterator[None]:
-        with self._advisory_lock(key, timeout=None):
-            yield
-
-
-@contextmanager
-def _flock(path: Path) -> Iterator[None]:
-    with open(path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+        return self._held_lock("sending", _SENDING_KEY)

@@ -9,7 +9,6 @@ process shows its own team's writes at once, before any read of the sheet contai
 Google, nothing tells the app cheaply that the sheet changed).
 """
 
-import fcntl
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -295,12 +294,7 @@ class Outbox(Database):
         Waits, asleep in the kernel (or the database server) and without polling, while another
         process holds it; it is released when the holder ends, even by a crash.
         """
-        if not self.is_sqlite:
-            with self._advisory_lock(_SENDER_KEY, None):
-                yield
-            return
-        with open(f"{self.path}.sender.lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with self._held_lock("sender", _SENDER_KEY):
             yield
 
 

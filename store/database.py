@@ -12,6 +12,7 @@ Each store keeps a pool of connections for the process's life (opening one per s
 most of a write); a process started by fork never uses its parent's: it opens its own.
 """
 
+import fcntl
 import os
 import weakref
 from collections.abc import Callable, Iterator, Mapping
@@ -103,6 +104,20 @@ class Database:
             yield True
 
     @contextmanager
+    def _held_lock(self, name: str, key: int) -> Iterator[None]:
+        """Hold this store's lock ``name`` until the block ends, waiting asleep (without
+        polling) while another process holds it: the file lock ``<path>.<name>.lock`` beside
+        a SQLite file, for the processes of this machine, or, on PostgreSQL, the advisory
+        lock ``key``, for every process of every server of the database. Either is released
+        when its holder ends, even by a crash."""
+        if self.is_sqlite:
+            with file_lock(Path(f"{self.path}.{name}.lock")):
+                yield
+            return
+        with self._advisory_lock(key, None):
+            yield
+
+    @contextmanager
     def _connect(self) -> Iterator[Connection]:
         """A connection for reads and single statements, committed when the block ends."""
         with self.engine.begin() as db:
@@ -118,6 +133,15 @@ class Database:
             with self.engine.connect() as db:
                 db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 db.commit()
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """The exclusive lock of the file ``path`` (made if missing) until the block ends, against
+    the other processes of this machine; released when the holder ends, even by a crash."""
+    with open(path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def close_all() -> None:
